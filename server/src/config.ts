@@ -1,0 +1,194 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
+/**
+ * Admiral's configuration: environment variables, optionally layered over a JSON file named by
+ * ADMIRAL_CONFIG_FILE (keys are the variable names). Every value is checked once at start; a bad
+ * value stops the process with one line that names the variable, the problem and what is expected.
+ */
+export interface Config {
+  env: 'development' | 'production' | 'test';
+  host: string;
+  port: number;
+  /** Owner connection (migrations). Unset: Admiral runs its embedded PostgreSQL. */
+  databaseUrl: string | undefined;
+  /** Runtime connection (non-owner login role). Unset: derived from databaseUrl and the secret. */
+  databaseRuntimeUrl: string | undefined;
+  databasePoolMax: number;
+  dataDir: string;
+  embeddedPostgresPort: number;
+  /** Master secret: derives the runtime role's password and (later) encryption keys. */
+  secret: string | undefined;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  corsOrigins: string[];
+  bodyLimitBytes: number;
+  runWorkers: boolean;
+  shutdownTimeoutMs: number;
+  trustProxy: boolean;
+  publicUrl: string | undefined;
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    problem: string,
+  ) {
+    super(`${variable}: ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Source = Record<string, string | undefined>;
+
+const SECRET_VARIABLES = new Set(['DATABASE_URL', 'DATABASE_RUNTIME_URL', 'ADMIRAL_SECRET']);
+
+/** Never echo secrets back in an error message. */
+function shown(name: string, value: string): string {
+  return SECRET_VARIABLES.has(name) ? '(value hidden)' : JSON.stringify(value);
+}
+
+function integer(src: Source, name: string, fallback: number, min: number, max: number): number {
+  const raw = src[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw.trim())) throw new ConfigError(name, `${shown(name, raw)} is not a whole number; expected an integer from ${min} to ${max}`);
+  const value = Number(raw);
+  if (value < min || value > max) throw new ConfigError(name, `${value} is out of range; expected an integer from ${min} to ${max}`);
+  return value;
+}
+
+function boolean(src: Source, name: string, fallback: boolean): boolean {
+  const raw = src[name];
+  if (raw === undefined || raw === '') return fallback;
+  const v = raw.trim().toLowerCase();
+  if (['1', 'true', 'yes', 'on'].includes(v)) return true;
+  if (['0', 'false', 'no', 'off'].includes(v)) return false;
+  throw new ConfigError(name, `${shown(name, raw)} is not a boolean; expected true or false`);
+}
+
+function oneOf<T extends string>(src: Source, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = src[name];
+  if (raw === undefined || raw === '') return fallback;
+  if ((allowed as readonly string[]).includes(raw)) return raw as T;
+  throw new ConfigError(name, `${shown(name, raw)} is not allowed; expected one of ${allowed.join(', ')}`);
+}
+
+function postgresUrl(src: Source, name: string): string | undefined {
+  const raw = src[name];
+  if (raw === undefined || raw === '') return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(name, `${shown(name, raw)} is not a URL; expected postgres://user:password@host:port/database`);
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+    throw new ConfigError(name, `uses protocol "${url.protocol}"; expected postgres://user:password@host:port/database`);
+  }
+  if (url.pathname.length <= 1) throw new ConfigError(name, 'names no database; expected postgres://user:password@host:port/database');
+  return raw;
+}
+
+function origins(src: Source, name: string): string[] {
+  const raw = src[name];
+  if (raw === undefined || raw.trim() === '') return [];
+  return raw.split(',').map((origin) => {
+    const o = origin.trim();
+    if (o === '*') return o;
+    try {
+      const u = new URL(o);
+      if (u.origin !== o) throw new Error('not an origin');
+      return o;
+    } catch {
+      throw new ConfigError(name, `${JSON.stringify(o)} is not an origin; expected a comma-separated list like https://admin.example.com`);
+    }
+  });
+}
+
+function readConfigFile(file: string): Source {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new ConfigError(
+      'ADMIRAL_CONFIG_FILE',
+      `cannot read ${JSON.stringify(file)} (${(error as NodeJS.ErrnoException).code ?? 'error'}); expected a readable JSON file`,
+    );
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new ConfigError('ADMIRAL_CONFIG_FILE', `${JSON.stringify(file)} is not valid JSON; expected an object of variable names to values`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new ConfigError('ADMIRAL_CONFIG_FILE', `${JSON.stringify(file)} does not hold an object; expected an object of variable names to values`);
+  }
+  const out: Source = {};
+  for (const [key, value] of Object.entries(parsed)) {
+    if (!KNOWN_VARIABLES.includes(key)) {
+      throw new ConfigError(key, `in ${JSON.stringify(file)} is not a known setting; expected one of ${KNOWN_VARIABLES.join(', ')}`);
+    }
+    out[key] = typeof value === 'string' ? value : JSON.stringify(value);
+  }
+  return out;
+}
+
+export const KNOWN_VARIABLES = [
+  'NODE_ENV',
+  'HOST',
+  'PORT',
+  'DATABASE_URL',
+  'DATABASE_RUNTIME_URL',
+  'DATABASE_POOL_MAX',
+  'ADMIRAL_DATA_DIR',
+  'ADMIRAL_EMBEDDED_PG_PORT',
+  'ADMIRAL_SECRET',
+  'LOG_LEVEL',
+  'CORS_ORIGINS',
+  'BODY_LIMIT_BYTES',
+  'ADMIRAL_WORKERS',
+  'SHUTDOWN_TIMEOUT_MS',
+  'TRUST_PROXY',
+  'PUBLIC_URL',
+];
+
+export function loadConfig(env: Source = process.env, cwd = process.cwd()): Config {
+  const file = env.ADMIRAL_CONFIG_FILE;
+  const src: Source = { ...(file ? readConfigFile(path.resolve(cwd, file)) : {}), ...env };
+  const nodeEnv = oneOf(src, 'NODE_ENV', ['development', 'production', 'test'] as const, 'development');
+  const secret = src.ADMIRAL_SECRET;
+  if (secret !== undefined && secret !== '' && secret.length < 32) {
+    throw new ConfigError('ADMIRAL_SECRET', 'is too short; expected at least 32 characters of random text (e.g. `openssl rand -base64 48`)');
+  }
+  const databaseUrl = postgresUrl(src, 'DATABASE_URL');
+  const databaseRuntimeUrl = postgresUrl(src, 'DATABASE_RUNTIME_URL');
+  if (nodeEnv === 'production' && databaseUrl && !databaseRuntimeUrl && !secret) {
+    throw new ConfigError('ADMIRAL_SECRET', 'is missing; expected it (or DATABASE_RUNTIME_URL) when DATABASE_URL is set in production');
+  }
+  const publicUrl = src.PUBLIC_URL || undefined;
+  if (publicUrl) {
+    try {
+      new URL(publicUrl);
+    } catch {
+      throw new ConfigError('PUBLIC_URL', `${JSON.stringify(publicUrl)} is not a URL; expected e.g. https://admin.example.com`);
+    }
+  }
+  return {
+    env: nodeEnv,
+    host: src.HOST || '0.0.0.0',
+    port: integer(src, 'PORT', 4000, 0, 65535),
+    databaseUrl,
+    databaseRuntimeUrl,
+    databasePoolMax: integer(src, 'DATABASE_POOL_MAX', 10, 1, 500),
+    dataDir: path.resolve(cwd, src.ADMIRAL_DATA_DIR || '.admiral'),
+    embeddedPostgresPort: integer(src, 'ADMIRAL_EMBEDDED_PG_PORT', 54329, 1, 65535),
+    secret: secret || undefined,
+    logLevel: oneOf(src, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, nodeEnv === 'test' ? 'silent' : 'info'),
+    corsOrigins: origins(src, 'CORS_ORIGINS'),
+    bodyLimitBytes: integer(src, 'BODY_LIMIT_BYTES', 1_048_576, 1024, 104_857_600),
+    runWorkers: boolean(src, 'ADMIRAL_WORKERS', true),
+    shutdownTimeoutMs: integer(src, 'SHUTDOWN_TIMEOUT_MS', 15_000, 100, 600_000),
+    trustProxy: boolean(src, 'TRUST_PROXY', false),
+    publicUrl,
+  };
+}

@@ -1,0 +1,20 @@
+import { forbidden, unauthorized } from '../http/problem.js';
+import type { Principal } from './principal.js';
+
+/** What a route requires: a permission key, or nothing at all. */
+export type RouteAccess = { permission: string } | { public: true };
+
+export function hasPermission(principal: Principal, permission: string, siteId: string | null): boolean {
+  if (principal.superAdmin) return true;
+  if (siteId === null) return principal.platformPermissions.has(permission);
+  return principal.permissionsOn(siteId).has(permission);
+}
+
+/** The permission guard every route passes through: 401 without a principal, 403 without the permission. */
+export function authorize(principal: Principal | null, access: RouteAccess, siteId: string | null): void {
+  if ('public' in access) return;
+  if (!principal) throw unauthorized();
+  if (!hasPermission(principal, access.permission, siteId)) {
+    throw forbidden('permission_denied', `You lack the permission ${access.permission}${siteId ? ' on this site' : ''}.`);
+  }
+}

@@ -1,0 +1,69 @@
+import type { FastifyInstance, RouteOptions } from 'fastify';
+import { authorize } from '../auth/guard.js';
+import type { PrincipalResolver } from '../auth/principal.js';
+import { badRequest } from './problem.js';
+
+export interface RouteAccessRecord {
+  method: string;
+  url: string;
+  permission: string | null;
+  tenant: boolean;
+}
+
+/** Routes added by infrastructure plugins (interactive docs, console assets) that are public by nature. */
+const INFRASTRUCTURE_PREFIXES = ['/docs'];
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Every route must say who may call it: `config.permission` or `config.public`. A route that says neither,
+ * or names a permission no module declared, stops the app from starting.
+ */
+export function enforceRouteAccessDeclarations(
+  app: FastifyInstance,
+  catalog: ReadonlySet<string>,
+  registry: RouteAccessRecord[],
+  tenantSegments: Set<string>,
+): void {
+  app.addHook('onRoute', (route: RouteOptions) => {
+    const config = (route.config ?? {}) as { permission?: string; public?: boolean };
+    if (!config.permission && config.public !== true) {
+      if (
+        INFRASTRUCTURE_PREFIXES.some((prefix) => route.url.startsWith(prefix)) ||
+        (route.config as { infrastructure?: boolean } | undefined)?.infrastructure
+      ) {
+        route.config = { ...(route.config ?? {}), public: true } as RouteOptions['config'];
+      } else {
+        throw new Error(`route ${String(route.method)} ${route.url} declares neither config.permission nor config.public`);
+      }
+    }
+    if (config.permission && !catalog.has(config.permission)) {
+      throw new Error(`route ${String(route.method)} ${route.url} requires ${config.permission}, which no module declares`);
+    }
+    const tenant = route.url.startsWith('/v1/sites/:siteId/') || route.url === '/v1/sites/:siteId';
+    if (route.url.startsWith('/v1/sites/:siteId/')) tenantSegments.add(route.url.split('/')[4] ?? '');
+    for (const method of [route.method].flat()) {
+      registry.push({ method: String(method), url: route.url, permission: config.permission ?? null, tenant });
+    }
+  });
+}
+
+/** Resolves the caller and applies the route's permission on every request, before the body is read. */
+export function registerAccessControl(app: FastifyInstance, principals: PrincipalResolver): void {
+  app.addHook('onRequest', async (request) => {
+    const config = request.routeOptions.config as { permission?: string; public?: boolean } | undefined;
+    if (!config || request.is404) return;
+    const params = request.params as { siteId?: string } | undefined;
+    if (params?.siteId !== undefined) {
+      if (!UUID.test(params.siteId)) {
+        throw badRequest('validation_failed', 'The site id in the path must be a UUID.', [
+          { in: 'params', pointer: '/siteId', detail: 'must be a valid uuid' },
+        ]);
+      }
+      request.siteId = params.siteId.toLowerCase();
+    }
+    if (config.public) return;
+    request.principal = await principals.resolve(request);
+    authorize(request.principal, { permission: config.permission as string }, request.siteId);
+  });
+}

@@ -1,0 +1,57 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { Config } from '../config.js';
+import type { AuditWriter } from './audit/writer.js';
+import type { Database } from './db/transaction.js';
+import type { AdmiralApp } from './http/app-types.js';
+import type { JobDefinition, JobQueue } from './jobs/queue.js';
+import type { ResourceDefinition } from './resources/define-resource.js';
+
+export interface PermissionDefinition {
+  key: string;
+  description: string;
+}
+
+/** What the kernel hands a module: the only way a module reaches the database, audit and jobs. */
+export interface Kernel {
+  config: Config;
+  db: Database;
+  audit: AuditWriter;
+  jobs: JobQueue;
+  log: FastifyBaseLogger;
+}
+
+export type RoutesPlugin = (app: AdmiralApp, kernel: Kernel) => void | Promise<void>;
+
+export interface ModuleDefinition {
+  name: string;
+  /** Drizzle tables the module owns (for the registry and docs; migrations come from schema.ts). */
+  tables?: Record<string, unknown>;
+  permissions?: PermissionDefinition[];
+  /** Declarative CRUD resources: routes, validation, audit, OpenAPI and console metadata from one declaration. */
+  resources?: ResourceDefinition[];
+  /** Hand-written routes: `platform` under /v1, `tenant` under /v1/sites/{siteId}. */
+  routes?: { platform?: RoutesPlugin; tenant?: RoutesPlugin };
+  jobs?: JobDefinition[];
+}
+
+export function defineModule(definition: ModuleDefinition): ModuleDefinition {
+  if (!/^[a-z][a-z0-9-]*$/.test(definition.name)) throw new Error(`module name ${JSON.stringify(definition.name)} must be lower-case kebab`);
+  for (const permission of definition.permissions ?? []) {
+    if (!/^[a-z][a-z0-9_-]*(\.[a-z][a-z0-9_-]*)+$/.test(permission.key)) {
+      throw new Error(`module ${definition.name}: permission key ${JSON.stringify(permission.key)} must look like resource.action`);
+    }
+  }
+  return definition;
+}
+
+/** Every permission key the modules declare, including those their resources generate. */
+export function permissionCatalog(modules: readonly ModuleDefinition[]): PermissionDefinition[] {
+  const byKey = new Map<string, PermissionDefinition>();
+  for (const module of modules) {
+    for (const permission of module.permissions ?? []) byKey.set(permission.key, permission);
+    for (const resource of module.resources ?? []) {
+      for (const permission of resource.permissionDefinitions) byKey.set(permission.key, permission);
+    }
+  }
+  return [...byKey.values()].sort((a, b) => a.key.localeCompare(b.key));
+}

@@ -1,0 +1,157 @@
+import { and, asc, desc, eq, gt, ilike, lt, or, type SQL } from 'drizzle-orm';
+import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
+import type { AuditActor, AuditWriter } from '../audit/writer.js';
+import type { Tx } from '../db/transaction.js';
+import { assertIfMatch, etagOf } from '../http/etag.js';
+import { DEFAULT_PAGE_SIZE, decodeCursor, encodeCursor } from '../http/pagination.js';
+import { notFound } from '../http/problem.js';
+import type { ResourceDefinition } from './define-resource.js';
+
+type Row = Record<string, unknown>;
+
+export interface ListQuery {
+  limit?: number;
+  cursor?: string;
+  sort?: string;
+  q?: string;
+  [filter: string]: unknown;
+}
+
+/**
+ * Test hook: turn off the application's own site filter (wall 1) so a test can prove RLS (wall 2) alone
+ * isolates tenants. Never set outside tests.
+ */
+export const isolationTesting = { skipApplicationSiteFilter: false };
+
+const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/** Generic CRUD for a resource inside a tenant transaction; every write records its audit row in the same tx. */
+export class ResourceService {
+  private readonly table: PgTable;
+  private readonly col: Record<string, PgColumn>;
+
+  constructor(
+    private readonly resource: ResourceDefinition,
+    private readonly audit: AuditWriter,
+  ) {
+    this.table = resource.options.table;
+    this.col = resource.columns;
+  }
+
+  private siteScope(siteId: string): SQL[] {
+    return isolationTesting.skipApplicationSiteFilter ? [] : [eq(this.col.siteId as PgColumn, siteId)];
+  }
+
+  async list(tx: Tx, siteId: string, query: ListQuery): Promise<{ data: Row[]; nextCursor: string | null }> {
+    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+    const sortSpec = query.sort ?? '-id';
+    const descending = sortSpec.startsWith('-');
+    const sortField = descending ? sortSpec.slice(1) : sortSpec;
+    const sortColumn = this.col[sortField] as PgColumn;
+    const idColumn = this.col.id as PgColumn;
+    const conditions: SQL[] = this.siteScope(siteId);
+    for (const field of this.resource.options.filters ?? []) {
+      if (query[field] !== undefined) conditions.push(eq(this.col[field] as PgColumn, query[field]));
+    }
+    if (query.q && this.resource.options.search?.length) {
+      const pattern = `%${escapeLike(query.q)}%`;
+      const matches = this.resource.options.search.map((f) => ilike(this.col[f] as PgColumn, pattern));
+      conditions.push(matches.length === 1 ? (matches[0] as SQL) : (or(...matches) as SQL));
+    }
+    if (query.cursor) {
+      const cursor = decodeCursor(query.cursor, sortSpec);
+      const beyond = descending ? lt : gt;
+      conditions.push(
+        sortField === 'id'
+          ? beyond(idColumn, cursor.id)
+          : (or(beyond(sortColumn, cursor.value), and(eq(sortColumn, cursor.value), beyond(idColumn, cursor.id))) as SQL),
+      );
+    }
+    const order = descending ? desc : asc;
+    const rows = (await tx
+      .select()
+      .from(this.table)
+      .where(and(...conditions))
+      .orderBy(...(sortField === 'id' ? [order(idColumn)] : [order(sortColumn), order(idColumn)]))
+      .limit(limit + 1)) as Row[];
+    const more = rows.length > limit;
+    const data = more ? rows.slice(0, limit) : rows;
+    const last = data[data.length - 1];
+    const nextCursor =
+      more && last ? encodeCursor({ sort: sortSpec, value: (last[sortField] ?? null) as string | number | boolean | null, id: String(last.id) }) : null;
+    return { data, nextCursor };
+  }
+
+  async get(tx: Tx, siteId: string, id: string, forUpdate = false): Promise<Row> {
+    const base = tx
+      .select()
+      .from(this.table)
+      .where(and(eq(this.col.id as PgColumn, id), ...this.siteScope(siteId)));
+    const rows = (await (forUpdate ? base.for('update') : base)) as Row[];
+    const row = rows[0];
+    if (!row) throw notFound(this.resource.options.label, `${this.resource.options.label} ${id} was not found.`);
+    return row;
+  }
+
+  async create(tx: Tx, siteId: string, actor: AuditActor, input: Row): Promise<Row> {
+    const values = this.normalize(input);
+    const [row] = (await tx
+      .insert(this.table)
+      .values({ ...values, siteId } as never)
+      .returning()) as Row[];
+    const created = row as Row;
+    await this.audit.write(tx, actor, {
+      siteId,
+      action: `${this.resource.options.name}.created`,
+      category: this.resource.module ?? 'resources',
+      targetType: this.resource.options.name,
+      targetId: String(created.id),
+      after: created,
+    });
+    return created;
+  }
+
+  async update(tx: Tx, siteId: string, actor: AuditActor, id: string, input: Row, ifMatch: string | undefined): Promise<Row> {
+    const before = await this.get(tx, siteId, id, true);
+    assertIfMatch(ifMatch, etagOf(before));
+    const values = this.normalize(input);
+    const [row] = (await tx
+      .update(this.table)
+      .set(values as never)
+      .where(and(eq(this.col.id as PgColumn, id), ...this.siteScope(siteId)))
+      .returning()) as Row[];
+    const after = row as Row;
+    await this.audit.write(tx, actor, {
+      siteId,
+      action: `${this.resource.options.name}.updated`,
+      category: this.resource.module ?? 'resources',
+      targetType: this.resource.options.name,
+      targetId: id,
+      before: pick(before, Object.keys(values)),
+      after: pick(after, Object.keys(values)),
+    });
+    return after;
+  }
+
+  async remove(tx: Tx, siteId: string, actor: AuditActor, id: string, ifMatch: string | undefined): Promise<void> {
+    const before = await this.get(tx, siteId, id, true);
+    assertIfMatch(ifMatch, etagOf(before));
+    await tx.delete(this.table).where(and(eq(this.col.id as PgColumn, id), ...this.siteScope(siteId)));
+    await this.audit.write(tx, actor, {
+      siteId,
+      action: `${this.resource.options.name}.deleted`,
+      category: this.resource.module ?? 'resources',
+      targetType: this.resource.options.name,
+      targetId: id,
+      before,
+    });
+  }
+
+  private normalize(input: Row): Row {
+    return this.resource.options.normalize ? this.resource.options.normalize({ ...input }) : input;
+  }
+}
+
+function pick(row: Row, keys: string[]): Row {
+  return Object.fromEntries(keys.map((k) => [k, row[k]]));
+}

@@ -1,0 +1,113 @@
+import type { FastifyServerOptions } from 'fastify';
+import { buildApp } from './app.js';
+import type { Config } from './config.js';
+import type { AuditWriter } from './kernel/audit/writer.js';
+import { noCredentials, type PrincipalResolver } from './kernel/auth/principal.js';
+import { type DatabaseTarget, resolveDatabase } from './kernel/db/connection.js';
+import { migrate } from './kernel/db/migrate.js';
+import { createPool, type Pool } from './kernel/db/pool.js';
+import { Database } from './kernel/db/transaction.js';
+import type { RouteAccessRecord } from './kernel/http/access.js';
+import type { AdmiralApp } from './kernel/http/app-types.js';
+import { HostRouter } from './kernel/http/host-routing.js';
+import { installJobs, JobQueue } from './kernel/jobs/queue.js';
+import { Metrics } from './kernel/metrics.js';
+import type { Kernel, ModuleDefinition } from './kernel/module.js';
+import { createModules, jobDefinitions } from './modules/index.js';
+
+export interface StartOptions {
+  config: Config;
+  /** Where the database is; resolved from config (external or embedded) when omitted. */
+  target?: DatabaseTarget;
+  principals?: PrincipalResolver;
+  audit?: AuditWriter;
+  /** Apply migrations and install job queues first (default true). */
+  migrate?: boolean;
+  /** Run background workers and schedules in this process (default config.runWorkers). */
+  work?: boolean;
+  logger?: FastifyServerOptions['logger'];
+  jobPollingIntervalSeconds?: number;
+  onLog?: (line: string) => void;
+}
+
+export interface Admiral {
+  app: AdmiralApp;
+  kernel: Kernel;
+  routes: RouteAccessRecord[];
+  modules: readonly ModuleDefinition[];
+  pool: Pool;
+  target: DatabaseTarget;
+  /** Drains requests, stops workers, closes the pool, stops the embedded database. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** Applies migrations and installs the job queues, as the owner. Safe to run repeatedly and concurrently. */
+export async function migrateDatabase(target: DatabaseTarget, modules: readonly ModuleDefinition[] = createModules({})): Promise<string[]> {
+  const { applied } = await migrate(target.ownerUrl, { runtimePassword: target.runtimePassword });
+  await installJobs(target.ownerUrl, jobDefinitions(modules));
+  return applied;
+}
+
+/** Assembles a running Admiral (without listening): database, modules, HTTP app, jobs. */
+export async function startAdmiral(options: StartOptions): Promise<Admiral> {
+  const { config } = options;
+  const target = options.target ?? (await resolveDatabase(config, options.onLog));
+  const pool = createPool({ connectionString: target.runtimeUrl, max: config.databasePoolMax, applicationName: 'admiral' });
+  const db = new Database(pool);
+  const metrics = new Metrics({ main: pool });
+  const hostRouter = new HostRouter(db);
+  const modules = createModules({ hostRouter });
+  const jobs = new JobQueue({
+    runtimeUrl: target.runtimeUrl,
+    definitions: jobDefinitions(modules),
+    db,
+    metrics,
+    pollingIntervalSeconds: options.jobPollingIntervalSeconds,
+  });
+  let built: Awaited<ReturnType<typeof buildApp>> | undefined;
+  try {
+    if (options.migrate !== false) await migrateDatabase(target, modules);
+    built = await buildApp({
+      config,
+      db,
+      metrics,
+      jobs,
+      hostRouter,
+      modules,
+      principals: options.principals ?? noCredentials,
+      audit: options.audit,
+      logger: options.logger,
+    });
+    jobs.useLogger(built.app.log);
+    await hostRouter.start();
+    await jobs.start({ work: options.work ?? config.runWorkers });
+    await built.app.ready();
+  } catch (error) {
+    await built?.app.close().catch(() => {});
+    await jobs.stop().catch(() => {});
+    hostRouter.stop();
+    await pool.end().catch(() => {});
+    await target.embedded?.stop();
+    throw error;
+  }
+  const { app, kernel, routes } = built;
+  let closing: Promise<void> | undefined;
+  return {
+    app,
+    kernel,
+    routes,
+    modules,
+    pool,
+    target,
+    close() {
+      closing ??= (async () => {
+        await app.close();
+        await jobs.stop(config.shutdownTimeoutMs);
+        hostRouter.stop();
+        await pool.end();
+        await target.embedded?.stop();
+      })();
+      return closing;
+    },
+  };
+}
