@@ -127,6 +127,8 @@ export async function buildApp(deps: AppDependencies): Promise<AdmiralInstance> 
         imgSrc: ["'self'", 'data:'],
         connectSrc: ["'self'"],
         frameAncestors: ["'none'"],
+        // Only where TLS is certain; on plain-HTTP installs it would break every asset.
+        upgradeInsecureRequests: config.env === 'production' ? [] : null,
       },
     },
     hsts: config.env === 'production',

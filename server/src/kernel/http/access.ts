@@ -28,10 +28,9 @@ export function enforceRouteAccessDeclarations(
   app.addHook('onRoute', (route: RouteOptions) => {
     const config = (route.config ?? {}) as { permission?: string; public?: boolean };
     if (!config.permission && config.public !== true) {
-      if (
-        INFRASTRUCTURE_PREFIXES.some((prefix) => route.url.startsWith(prefix)) ||
-        (route.config as { infrastructure?: boolean } | undefined)?.infrastructure
-      ) {
+      // @fastify/static marks its routes with config.rootPath: console assets, public by nature.
+      const isStaticAsset = (route.config as { rootPath?: unknown } | undefined)?.rootPath !== undefined;
+      if (isStaticAsset || INFRASTRUCTURE_PREFIXES.some((prefix) => route.url.startsWith(prefix))) {
         route.config = { ...(route.config ?? {}), public: true } as RouteOptions['config'];
       } else {
         throw new Error(`route ${String(route.method)} ${route.url} declares neither config.permission nor config.public`);

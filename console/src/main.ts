@@ -1,0 +1,15 @@
+// Placeholder shell until the console issue: shows that the server is up and how many resources it offers.
+const status = document.querySelector<HTMLParagraphElement>('#status');
+
+async function check(): Promise<void> {
+  if (!status) return;
+  try {
+    const [ready, meta] = await Promise.all([fetch('/readyz'), fetch('/v1/meta/resources')]);
+    const resources = ((await meta.json()) as { data: unknown[] }).data.length;
+    status.textContent = ready.ok ? `Server ready — ${resources} resource type(s) registered.` : 'Server is starting or a migration is pending.';
+  } catch {
+    status.textContent = 'The server cannot be reached.';
+  }
+}
+
+void check();
