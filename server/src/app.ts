@@ -15,11 +15,12 @@ import type { PrincipalResolver } from './kernel/auth/principal.js';
 import type { Database } from './kernel/db/transaction.js';
 import { enforceRouteAccessDeclarations, type RouteAccessRecord, registerAccessControl } from './kernel/http/access.js';
 import type { AdmiralApp } from './kernel/http/app-types.js';
-import { registerErrorHandling } from './kernel/http/errors.js';
+import { registerErrorHandling, sendProblem, toProblemError } from './kernel/http/errors.js';
 import { registerConditionalGet } from './kernel/http/etag.js';
 import type { HostRouter } from './kernel/http/host-routing.js';
 import { registerIdempotency } from './kernel/http/idempotency.js';
-import { FieldErrorSchema, ProblemSchema } from './kernel/http/problem.js';
+import { applyRouteDefaults } from './kernel/http/route-defaults.js';
+import { badRequest, FieldErrorSchema, ProblemSchema } from './kernel/http/problem.js';
 import { buildValidator } from './kernel/http/validation.js';
 import type { JobQueue } from './kernel/jobs/queue.js';
 import type { Metrics } from './kernel/metrics.js';
@@ -68,6 +69,10 @@ export async function buildApp(deps: AppDependencies): Promise<AdmiralInstance> 
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
     return503OnClosing: true,
+    // Router-level refusals (undecodable URL, over-long path parameter) bypass the error handler: answer them as problems too.
+    frameworkErrors: (error, request, reply) => {
+      sendProblem(request, reply, toProblemError(error) ?? badRequest('bad_url', 'The URL is malformed.'));
+    },
     routerOptions: { maxParamLength: 256, ignoreTrailingSlash: true },
     rewriteUrl: (req) => deps.hostRouter.rewrite(req.url ?? '/', req.headers.host),
     schemaController: { compilersFactory: { buildValidator: ((external: Record<string, unknown>) => buildValidator(external)) as never } },
@@ -104,7 +109,11 @@ export async function buildApp(deps: AppDependencies): Promise<AdmiralInstance> 
   });
 
   enforceRouteAccessDeclarations(app, catalog, routes, deps.hostRouter.tenantSegments);
+  applyRouteDefaults(app);
   registerErrorHandling(app);
+  // Bodies are JSON only: without this, Fastify's built-in text/plain parser turns a mislabelled body into a
+  // string that fails validation (400) instead of the 415 the client needs.
+  app.removeContentTypeParser('text/plain');
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
@@ -114,7 +123,6 @@ export async function buildApp(deps: AppDependencies): Promise<AdmiralInstance> 
       reply.elapsedTime / 1000,
     );
   });
-  registerAccessControl(app, deps.principals);
   registerConditionalGet(app);
   registerIdempotency(app, deps.db);
 
@@ -137,10 +145,14 @@ export async function buildApp(deps: AppDependencies): Promise<AdmiralInstance> 
     await app.register(cors, {
       origin: config.corsOrigins.includes('*') ? true : config.corsOrigins,
       credentials: !config.corsOrigins.includes('*'),
+      // The API's writes are PATCH and DELETE too (the plugin's default allows only GET, HEAD and POST).
+      methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
       exposedHeaders: ['etag', 'location', 'x-request-id', 'idempotent-replayed'],
       maxAge: 600,
     });
   }
+  // After helmet and CORS, so refusals from this hook (400, 401, 403) carry the security and CORS headers too.
+  registerAccessControl(app, deps.principals);
 
   for (const schema of [FieldErrorSchema, ProblemSchema]) app.addSchema(schema);
   for (const module of allModules) {

@@ -30,14 +30,27 @@ afterAll(async () => {
 });
 
 const write = (siteId: string, action: string, extra: Record<string, unknown> = {}) =>
-  database.withTenant({ siteId }, (tx) => databaseAuditWriter.write(tx, actor, { siteId, action, category: 'test', targetType: 'thing', targetId: 't1', ...extra }));
+  database.withTenant({ siteId }, (tx) =>
+    databaseAuditWriter.write(tx, actor, { siteId, action, category: 'test', targetType: 'thing', targetId: 't1', ...extra }),
+  );
 
 describe('audit trail', () => {
   it('records actor, target, states and request context, with secrets redacted', async () => {
-    await write(site, 'thing.updated', { before: { name: 'a', password: 'hunter2' }, after: { name: 'b', apiKey: 'sk_live_x', nested: { refreshToken: 'r' } } });
+    await write(site, 'thing.updated', {
+      before: { name: 'a', password: 'hunter2' },
+      after: { name: 'b', apiKey: 'sk_live_x', nested: { refreshToken: 'r' } },
+    });
     const { rows } = await db.ownerQuery("SELECT * FROM audit_logs WHERE action = 'thing.updated'");
     const row = rows[0] as Record<string, unknown>;
-    expect(row).toMatchObject({ site_id: site, actor_user_id: actor.userId, ip: '203.0.113.9', user_agent: 'vitest', request_id: 'req-1', success: true, seq: 1 });
+    expect(row).toMatchObject({
+      site_id: site,
+      actor_user_id: actor.userId,
+      ip: '203.0.113.9',
+      user_agent: 'vitest',
+      request_id: 'req-1',
+      success: true,
+      seq: 1,
+    });
     expect(row.before).toEqual({ name: 'a', password: '[redacted]' });
     expect(row.after).toEqual({ name: 'b', apiKey: '[redacted]', nested: { refreshToken: '[redacted]' } });
     expect(row.prev_hash).toBe('0'.repeat(64));
@@ -63,7 +76,9 @@ describe('audit trail', () => {
   });
 
   it('the application role cannot update or delete audit rows either', async () => {
-    await expect(database.withTenant({ siteId: site }, (tx) => tx.$client.query("UPDATE audit_logs SET action = 'x'"))).rejects.toMatchObject({ code: '42501' });
+    await expect(database.withTenant({ siteId: site }, (tx) => tx.$client.query("UPDATE audit_logs SET action = 'x'"))).rejects.toMatchObject({
+      code: '42501',
+    });
     await expect(database.withTenant({ siteId: site }, (tx) => tx.$client.query('DELETE FROM audit_logs'))).rejects.toMatchObject({ code: '42501' });
   });
 

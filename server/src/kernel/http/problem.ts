@@ -37,6 +37,7 @@ const TITLES: Record<number, string> = {
   409: 'Conflict',
   412: 'Precondition Failed',
   413: 'Content Too Large',
+  414: 'URI Too Long',
   415: 'Unsupported Media Type',
   422: 'Unprocessable Content',
   423: 'Locked',
@@ -80,3 +81,13 @@ export const notFound = (what: string, detail?: string) => new ProblemError(404,
 export const conflict = (code: string, detail: string) => new ProblemError(409, code, detail);
 export const preconditionFailed = (detail: string) => new ProblemError(412, 'precondition_failed', detail);
 export const unprocessable = (code: string, detail: string, errors?: FieldError[]) => new ProblemError(422, code, detail, errors);
+
+/** OpenAPI/Fastify response entries for the given error statuses, typed as application/problem+json. */
+export function problemResponses(...statuses: number[]) {
+  return Object.fromEntries(
+    statuses.map((status) => [
+      status,
+      { description: TITLES[status] ?? 'Error', content: { 'application/problem+json': { schema: Type.Ref(ProblemSchema) } } },
+    ]),
+  );
+}

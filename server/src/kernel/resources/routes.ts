@@ -2,13 +2,13 @@ import { Type } from '@sinclair/typebox';
 import type { AuditWriter } from '../audit/writer.js';
 import type { AdmiralApp } from '../http/app-types.js';
 import { etagOf } from '../http/etag.js';
-import { ProblemSchema } from '../http/problem.js';
+import { problemResponses } from '../http/problem.js';
 import type { ResourceDefinition } from './define-resource.js';
 import { type ListQuery, ResourceService } from './service.js';
 
 const IdParams = Type.Object({ siteId: Type.String({ format: 'uuid' }), id: Type.String({ format: 'uuid' }) });
 const SiteParams = Type.Object({ siteId: Type.String({ format: 'uuid' }) });
-const problems = (...codes: number[]) => Object.fromEntries(codes.map((c) => [c, Type.Ref(ProblemSchema)]));
+const problems = problemResponses;
 const IfMatchHeaders = Type.Object({ 'if-match': Type.Optional(Type.String({ maxLength: 200 })) });
 
 /** Registers list/get/create/update/delete for a resource on the tenant router (/v1/sites/{siteId}). */

@@ -121,14 +121,16 @@ export class ResourceService {
       .where(and(eq(this.col.id as PgColumn, id), ...this.siteScope(siteId)))
       .returning()) as Row[];
     const after = row as Row;
+    // The audit records what changed: a field sent with the value it already had is not a change.
+    const changed = Object.keys(values).filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]));
     await this.audit.write(tx, actor, {
       siteId,
       action: `${this.resource.options.name}.updated`,
       category: this.resource.module ?? 'resources',
       targetType: this.resource.options.name,
       targetId: id,
-      before: pick(before, Object.keys(values)),
-      after: pick(after, Object.keys(values)),
+      before: pick(before, changed),
+      after: pick(after, changed),
     });
     return after;
   }

@@ -1,13 +1,13 @@
 import { Type } from '@sinclair/typebox';
 import type { AdmiralApp } from '../../kernel/http/app-types.js';
 import { etagOf } from '../../kernel/http/etag.js';
-import { ProblemSchema } from '../../kernel/http/problem.js';
+import { problemResponses } from '../../kernel/http/problem.js';
 import type { Kernel } from '../../kernel/module.js';
 import { SITE_PERMISSIONS } from './permissions.js';
 import { SiteCreateSchema, SiteListQuerySchema, SitePageSchema, SiteParamsSchema, SiteSchema, SiteUpdateSchema } from './site-schemas.js';
 import { SiteService } from './site-service.js';
 
-const problems = (...codes: number[]) => Object.fromEntries(codes.map((c) => [c, Type.Ref(ProblemSchema)]));
+const problems = problemResponses;
 const tags = ['Sites'];
 
 export function siteRoutes(app: AdmiralApp, kernel: Kernel): void {
