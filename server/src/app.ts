@@ -19,8 +19,8 @@ import { registerErrorHandling, sendProblem, toProblemError } from './kernel/htt
 import { registerConditionalGet } from './kernel/http/etag.js';
 import type { HostRouter } from './kernel/http/host-routing.js';
 import { registerIdempotency } from './kernel/http/idempotency.js';
-import { applyRouteDefaults } from './kernel/http/route-defaults.js';
 import { badRequest, FieldErrorSchema, ProblemSchema } from './kernel/http/problem.js';
+import { applyRouteDefaults } from './kernel/http/route-defaults.js';
 import { buildValidator } from './kernel/http/validation.js';
 import type { JobQueue } from './kernel/jobs/queue.js';
 import type { Metrics } from './kernel/metrics.js';

@@ -33,7 +33,7 @@ export const auditLogs = pgTable(
     success: boolean('success').notNull(),
     error: text('error'),
     metadata: jsonb('metadata').$type<Record<string, unknown>>().notNull().default({}),
-    createdAt: timestampColumn('created_at').notNull().defaultNow(),
+    createdAt: timestampColumn('created_at').notNull().default(sql`now()`),
     prevHash: text('prev_hash').notNull(),
     hash: text('hash').notNull(),
   },

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { PgTimestampString, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { customType, uuid } from 'drizzle-orm/pg-core';
 import { uuidv7 } from 'uuidv7';
 
 /** Primary key: a UUIDv7 made by the application (time-ordered, so `ORDER BY id` is creation order). */
@@ -8,21 +8,22 @@ export const idColumn = () =>
     .primaryKey()
     .$defaultFn(() => uuidv7());
 
-// Drizzle's string mode hands back PostgreSQL's text form ('2025-01-02 03:04:05.678+00', bypassing the pool's
-// type parser); the API speaks RFC 3339 in UTC ('2025-01-02T03:04:05.678Z'), as its date-time schemas say.
-const postgresText = PgTimestampString.prototype.mapFromDriverValue;
-PgTimestampString.prototype.mapFromDriverValue = function (this: PgTimestampString<never>, value: Date | string): string {
-  const text = postgresText.call(this, value);
-  const instant = new Date(text);
-  return this.withTimezone && !Number.isNaN(instant.getTime()) ? instant.toISOString() : text;
-};
+/**
+ * `timestamptz(3)` as an RFC 3339 string in UTC ('2025-01-02T03:04:05.678Z'), the form the API's date-time
+ * schemas promise. (Drizzle's own string mode returns PostgreSQL's text form, '2025-01-02 03:04:05.678+00'.)
+ * Millisecond precision means the value survives the trip to JSON and back, so ETags and cursors are exact.
+ */
+const isoTimestamp = customType<{ data: string; driverData: string }>({
+  dataType: () => 'timestamp (3) with time zone',
+  fromDriver: (value) => new Date(value).toISOString(),
+  toDriver: (value) => value,
+});
 
-/** Millisecond precision so a timestamp survives the trip to JSON and back unchanged. */
-export const timestampColumn = (name: string) => timestamp(name, { withTimezone: true, precision: 3, mode: 'string' });
+export const timestampColumn = (name: string) => isoTimestamp(name);
 
-export const createdAtColumn = () => timestampColumn('created_at').notNull().defaultNow();
+export const createdAtColumn = () => timestampColumn('created_at').notNull().default(sql`now()`);
 export const updatedAtColumn = () =>
   timestampColumn('updated_at')
     .notNull()
-    .defaultNow()
+    .default(sql`now()`)
     .$onUpdateFn(() => sql`now()` as unknown as string);

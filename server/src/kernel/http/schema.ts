@@ -19,7 +19,7 @@ export const idempotencyKeys = pgTable(
     responseBody: text('response_body'),
     lockedUntil: timestampColumn('locked_until').notNull(),
     expiresAt: timestampColumn('expires_at').notNull(),
-    createdAt: timestampColumn('created_at').notNull().defaultNow(),
+    createdAt: timestampColumn('created_at').notNull().default(sql`now()`),
   },
   (t) => [
     primaryKey({ columns: [t.scope, t.key] }),

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { index, integer, pgTable, text, uuid } from 'drizzle-orm/pg-core';
 import { idColumn, timestampColumn } from '../db/columns.js';
 
@@ -15,7 +16,7 @@ export const jobRuns = pgTable(
     attempts: integer('attempts').notNull(),
     error: text('error'),
     siteId: uuid('site_id'),
-    startedAt: timestampColumn('started_at').notNull().defaultNow(),
+    startedAt: timestampColumn('started_at').notNull().default(sql`now()`),
     finishedAt: timestampColumn('finished_at'),
     durationMs: integer('duration_ms'),
   },

@@ -7,6 +7,7 @@ export type FieldKind = 'uuid' | 'string' | 'enum' | 'integer' | 'number' | 'boo
 
 export function fieldKind(column: PgColumn): FieldKind {
   if (column.enumValues && column.enumValues.length > 0) return 'enum';
+  if (column.getSQLType().startsWith('timestamp')) return 'datetime';
   switch (column.columnType) {
     case 'PgUUID':
       return 'uuid';
