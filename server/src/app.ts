@@ -3,7 +3,6 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import cors from '@fastify/cors';
-import helmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -21,6 +20,7 @@ import type { HostRouter } from './kernel/http/host-routing.js';
 import { registerIdempotency } from './kernel/http/idempotency.js';
 import { badRequest, FieldErrorSchema, ProblemSchema } from './kernel/http/problem.js';
 import { applyRouteDefaults } from './kernel/http/route-defaults.js';
+import { registerSecurityHeaders } from './kernel/http/security-headers.js';
 import { buildValidator } from './kernel/http/validation.js';
 import type { JobQueue } from './kernel/jobs/queue.js';
 import type { Metrics } from './kernel/metrics.js';
@@ -126,21 +126,7 @@ export async function buildApp(deps: AppDependencies): Promise<AdmiralInstance> 
   registerConditionalGet(app);
   registerIdempotency(app, deps.db);
 
-  await app.register(helmet, {
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:'],
-        connectSrc: ["'self'"],
-        frameAncestors: ["'none'"],
-        // Only where TLS is certain; on plain-HTTP installs it would break every asset.
-        upgradeInsecureRequests: config.env === 'production' ? [] : null,
-      },
-    },
-    hsts: config.env === 'production',
-  });
+  registerSecurityHeaders(app, config.env === 'production');
   if (config.corsOrigins.length > 0) {
     await app.register(cors, {
       origin: config.corsOrigins.includes('*') ? true : config.corsOrigins,

@@ -98,6 +98,24 @@ program
     }
   });
 
+const admin = program.command('admin').description('manage administrators');
+admin
+  .command('create')
+  .description('create a super admin (the first admin of a new installation)')
+  .requiredOption('--email <email>', 'the admin’s email address')
+  .option('--name <name>', 'display name')
+  .option('--password-stdin', 'read the password from standard input (required: never pass it as an argument)')
+  .action(async (options: { email: string; name?: string; passwordStdin?: boolean }) => {
+    if (!options.passwordStdin) {
+      process.stderr.write('admiral: pass --password-stdin and pipe the password in (never put it on the command line)\n');
+      process.exit(EXIT.usage);
+    }
+    const { createSuperAdmin, readStdin } = await import('./cli/admin.js');
+    const password = await readStdin();
+    const id = await createSuperAdmin(loadConfig(), { email: options.email, password, name: options.name });
+    process.stdout.write(`created super admin ${options.email} (${id}); sign in at POST /v1/auth/sign-in\n`);
+  });
+
 program
   .command('version')
   .description('print the version')

@@ -2,7 +2,7 @@ import type { FastifyServerOptions } from 'fastify';
 import { buildApp } from './app.js';
 import type { Config } from './config.js';
 import type { AuditWriter } from './kernel/audit/writer.js';
-import { noCredentials, type PrincipalResolver } from './kernel/auth/principal.js';
+import type { PrincipalResolver } from './kernel/auth/principal.js';
 import { type DatabaseTarget, resolveDatabase } from './kernel/db/connection.js';
 import { migrate } from './kernel/db/migrate.js';
 import { createPool, type Pool } from './kernel/db/pool.js';
@@ -12,14 +12,17 @@ import type { AdmiralApp } from './kernel/http/app-types.js';
 import { HostRouter } from './kernel/http/host-routing.js';
 import { installJobs, JobQueue } from './kernel/jobs/queue.js';
 import { Metrics } from './kernel/metrics.js';
-import type { Kernel, ModuleDefinition } from './kernel/module.js';
+import { type Kernel, type ModuleDefinition, permissionCatalogEntries } from './kernel/module.js';
+import { syncAccessCatalog } from './modules/access/index.js';
+import { identityResolver } from './modules/identity/index.js';
 import { createModules, jobDefinitions } from './modules/index.js';
 
 export interface StartOptions {
   config: Config;
   /** Where the database is; resolved from config (external or embedded) when omitted. */
   target?: DatabaseTarget;
-  principals?: PrincipalResolver;
+  /** Who may call: the identity resolver by default; a resolver, or a function wrapping the default (tests add fixed tokens). */
+  principals?: PrincipalResolver | ((identity: PrincipalResolver) => PrincipalResolver);
   audit?: AuditWriter;
   /** Apply migrations and install job queues first (default true). */
   migrate?: boolean;
@@ -41,9 +44,10 @@ export interface Admiral {
   close(): Promise<void>;
 }
 
-/** Applies migrations and installs the job queues, as the owner. Safe to run repeatedly and concurrently. */
+/** Applies migrations, syncs the permission catalog and system roles, installs the job queues, as the owner. Safe to run repeatedly and concurrently. */
 export async function migrateDatabase(target: DatabaseTarget, modules: readonly ModuleDefinition[] = createModules({})): Promise<string[]> {
   const { applied } = await migrate(target.ownerUrl, { runtimePassword: target.runtimePassword });
+  await syncAccessCatalog(target.ownerUrl, permissionCatalogEntries(modules));
   await installJobs(target.ownerUrl, jobDefinitions(modules));
   return applied;
 }
@@ -64,6 +68,8 @@ export async function startAdmiral(options: StartOptions): Promise<Admiral> {
     metrics,
     pollingIntervalSeconds: options.jobPollingIntervalSeconds,
   });
+  const identity = identityResolver(pool, { allowedOrigins: config.corsOrigins });
+  const principals = typeof options.principals === 'function' ? options.principals(identity) : (options.principals ?? identity);
   let built: Awaited<ReturnType<typeof buildApp>> | undefined;
   try {
     if (options.migrate !== false) await migrateDatabase(target, modules);
@@ -74,7 +80,7 @@ export async function startAdmiral(options: StartOptions): Promise<Admiral> {
       jobs,
       hostRouter,
       modules,
-      principals: options.principals ?? noCredentials,
+      principals,
       audit: options.audit,
       logger: options.logger,
     });

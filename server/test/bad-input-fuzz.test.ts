@@ -592,11 +592,22 @@ describe('bad input on every operation', () => {
     return cases;
   }
 
-  async function counts(): Promise<{ sites: Set<string>; domains: Set<string>; audit: number }> {
+  /**
+   * `audit` counts records of successful changes; `refusals` counts failure records other than failed
+   * sign-ins (which the audit trail must keep: a refused sign-in writes exactly its audit row).
+   */
+  async function counts(): Promise<{ sites: Set<string>; domains: Set<string>; audit: number; refusals: number }> {
     const sites = await admiral.db.ownerQuery<{ id: string }>('SELECT id FROM sites');
     const domains = await admiral.db.ownerQuery<{ id: string }>('SELECT id FROM domain_mappings');
-    const audit = await admiral.db.ownerQuery<{ n: number }>('SELECT count(*)::int AS n FROM audit_logs');
-    return { sites: new Set(sites.rows.map((r) => r.id)), domains: new Set(domains.rows.map((r) => r.id)), audit: audit.rows[0]?.n ?? -1 };
+    const audit = await admiral.db.ownerQuery<{ ok: number; refused: number }>(
+      "SELECT (count(*) FILTER (WHERE success))::int AS ok, (count(*) FILTER (WHERE NOT success AND action <> 'auth.sign_in'))::int AS refused FROM audit_logs",
+    );
+    return {
+      sites: new Set(sites.rows.map((r) => r.id)),
+      domains: new Set(domains.rows.map((r) => r.id)),
+      audit: audit.rows[0]?.ok ?? -1,
+      refusals: audit.rows[0]?.refused ?? -1,
+    };
   }
 
   beforeAll(async () => {
@@ -711,6 +722,7 @@ describe('bad input on every operation', () => {
       `audit rows beyond the ${writes.length} successful writes: ${writes.map(describeOutcome).join('\n')}`,
     ).toBeLessThanOrEqual(writes.length);
     if (writes.length === 0) expect(after.audit).toBe(before.audit);
+    expect(after.refusals, 'failure audit rows other than refused sign-ins').toBe(before.refusals);
 
     // Nothing leaked into Object.prototype from the __proto__ / constructor payloads.
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();

@@ -60,9 +60,18 @@ describe('row-level security', () => {
         'SELECT qual, with_check, roles FROM pg_policies WHERE tablename = $1 AND policyname LIKE $2',
         [table, '%isolation'],
       );
-      expect(policies.rowCount, `${table} has an isolation policy`).toBe(1);
-      expect(policies.rows[0]?.qual).toContain("current_setting('app.site_id'");
-      expect(policies.rows[0]?.with_check).toContain("current_setting('app.site_id'");
+      // One FOR ALL policy, or (tables that also hold platform-wide rows, like system roles) one per command.
+      expect(policies.rowCount, `${table} has isolation policies`).toBeGreaterThanOrEqual(1);
+      for (const policy of policies.rows) {
+        const expression = `${policy.qual ?? ''} ${policy.with_check ?? ''}`;
+        expect(expression, `${table}: every isolation policy is bound to app.site_id`).toContain("current_setting('app.site_id'");
+      }
+      const writes = await admiral.db.ownerQuery<{ with_check: string | null; cmd: string }>(
+        "SELECT with_check, cmd FROM pg_policies WHERE tablename = $1 AND policyname LIKE '%isolation' AND cmd IN ('ALL', 'INSERT', 'UPDATE')",
+        [table],
+      );
+      expect(writes.rowCount, `${table} checks the site on writes`).toBeGreaterThanOrEqual(1);
+      for (const policy of writes.rows) expect(policy.with_check, `${table} ${policy.cmd} WITH CHECK`).toContain("current_setting('app.site_id'");
     }
   });
 

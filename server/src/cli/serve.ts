@@ -18,14 +18,14 @@ export async function serve({ config, workerOnly }: ServeOptions): Promise<void>
     const shown = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
     const where = admiral.target.embedded ? `embedded PostgreSQL in ${config.dataDir}` : 'PostgreSQL at DATABASE_URL';
     process.stdout.write(`Admiral is running on http://${shown}:${config.port} (${where}). API docs: http://${shown}:${config.port}/docs\n`);
-    const sites = await admiral.kernel.db.asPlatform(
+    const admins = await admiral.kernel.db.asPlatform(
       {},
-      async (tx) => (await tx.$client.query<{ n: number }>('SELECT count(*)::int AS n FROM sites')).rows[0]?.n ?? 0,
+      async (tx) => (await tx.$client.query<{ n: number }>('SELECT count(*)::int AS n FROM users WHERE is_super_admin')).rows[0]?.n ?? 0,
     );
-    if (sites === 0) {
+    if (admins === 0) {
       process.stdout.write(
-        'First run: no site exists yet. Create the first admin with `npx admiral admin create --email you@example.com --password-stdin` ' +
-          'once the identity module is installed, or load demo data with `npx admiral seed`.\n',
+        'First run: no admin exists yet. Create one with:\n  echo "<a long passphrase>" | npx admiral admin create --email you@example.com --password-stdin\n' +
+          'then sign in with POST /v1/auth/sign-in (or load demo data with `npx admiral seed`).\n',
       );
     }
   } else {

@@ -9,6 +9,19 @@ import type { ResourceDefinition } from './resources/define-resource.js';
 export interface PermissionDefinition {
   key: string;
   description: string;
+  /** 'site' (default): granted by site roles and API keys. 'platform': meaningful only outside a site (super admins). */
+  scope?: 'site' | 'platform';
+  /** May be granted with condition 'own' (rows record their owner); resources with an `ownerColumn` set it. */
+  ownable?: boolean;
+}
+
+/** A catalog entry: the permission, the module that declares it, and its defaults made explicit. */
+export interface CatalogPermission {
+  key: string;
+  description: string;
+  module: string;
+  scope: 'site' | 'platform';
+  ownable: boolean;
 }
 
 /** What the kernel hands a module: the only way a module reaches the database, audit and jobs. */
@@ -46,11 +59,24 @@ export function defineModule(definition: ModuleDefinition): ModuleDefinition {
 
 /** Every permission key the modules declare, including those their resources generate. */
 export function permissionCatalog(modules: readonly ModuleDefinition[]): PermissionDefinition[] {
-  const byKey = new Map<string, PermissionDefinition>();
+  return permissionCatalogEntries(modules).map(({ key, description }) => ({ key, description }));
+}
+
+/** The catalog with each key's module, scope and ownability (what the access module stores and grants from). */
+export function permissionCatalogEntries(modules: readonly ModuleDefinition[]): CatalogPermission[] {
+  const byKey = new Map<string, CatalogPermission>();
+  const add = (module: string, permission: PermissionDefinition) =>
+    byKey.set(permission.key, {
+      key: permission.key,
+      description: permission.description,
+      module,
+      scope: permission.scope ?? 'site',
+      ownable: permission.ownable ?? false,
+    });
   for (const module of modules) {
-    for (const permission of module.permissions ?? []) byKey.set(permission.key, permission);
+    for (const permission of module.permissions ?? []) add(module.name, permission);
     for (const resource of module.resources ?? []) {
-      for (const permission of resource.permissionDefinitions) byKey.set(permission.key, permission);
+      for (const permission of resource.permissionDefinitions) add(module.name, permission);
     }
   }
   return [...byKey.values()].sort((a, b) => a.key.localeCompare(b.key));

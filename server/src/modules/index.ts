@@ -2,12 +2,15 @@ import type { HostRouter } from '../kernel/http/host-routing.js';
 import type { JobDefinition } from '../kernel/jobs/queue.js';
 import type { ModuleDefinition } from '../kernel/module.js';
 import { systemModule } from '../kernel/system-module.js';
+import { accessModule } from './access/index.js';
+import { identityModule } from './identity/index.js';
 import { tenancyModule } from './tenancy/index.js';
 
 /** The module list, in dependency order. A new module is one line here. */
 export function createModules(dependencies: { hostRouter?: HostRouter }): ModuleDefinition[] {
   const modules: ModuleDefinition[] = [];
-  modules.push(systemModule({ modules: () => modules }), tenancyModule(dependencies.hostRouter));
+  modules.push(systemModule({ modules: () => modules }), tenancyModule(dependencies.hostRouter), identityModule());
+  modules.push(accessModule({ modules: () => modules }));
   return modules;
 }
 

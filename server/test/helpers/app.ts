@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { loadConfig } from '../../src/config.js';
-import { type Principal, staticPrincipal, staticTokenResolver } from '../../src/kernel/auth/principal.js';
+import { chainResolvers, type Principal, staticPrincipal, staticTokenResolver } from '../../src/kernel/auth/principal.js';
 import { type Admiral, startAdmiral } from '../../src/runtime.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
 
@@ -19,16 +19,17 @@ export interface TestAdmiralOptions {
 }
 
 export const SUPER_TOKEN = 'test-super-admin';
+const TEST_SECRET = 'admiral-test-secret-admiral-test-secret-0123456789';
 
 /** A real Admiral on its own cloned database, with fixed bearer tokens standing in for signed-in callers. */
 export async function startTestAdmiral(options: TestAdmiralOptions = {}): Promise<TestAdmiral> {
   const db = options.database ?? (await createTestDatabase());
-  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ...options.env });
+  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ADMIRAL_SECRET: TEST_SECRET, ...options.env });
   const tokens = { [SUPER_TOKEN]: staticPrincipal({ id: '00000000-0000-7000-8000-000000000001', superAdmin: true }), ...options.tokens };
   const admiral = await startAdmiral({
     config,
     target: db,
-    principals: staticTokenResolver(tokens),
+    principals: (identity) => chainResolvers(staticTokenResolver(tokens, { fallThrough: true }), identity),
     migrate: false,
     work: options.work ?? false,
     logger: false,

@@ -1,8 +1,8 @@
 import { forbidden, unauthorized } from '../http/problem.js';
 import type { Principal } from './principal.js';
 
-/** What a route requires: a permission key, or nothing at all. */
-export type RouteAccess = { permission: string } | { public: true };
+/** What a route requires: a permission key, any signed-in caller (their own data), or nothing at all. */
+export type RouteAccess = { permission: string } | { authenticated: true } | { public: true };
 
 export function hasPermission(principal: Principal, permission: string, siteId: string | null): boolean {
   if (principal.superAdmin) return true;
@@ -14,6 +14,7 @@ export function hasPermission(principal: Principal, permission: string, siteId: 
 export function authorize(principal: Principal | null, access: RouteAccess, siteId: string | null): void {
   if ('public' in access) return;
   if (!principal) throw unauthorized();
+  if ('authenticated' in access) return;
   if (!hasPermission(principal, access.permission, siteId)) {
     throw forbidden('permission_denied', `You lack the permission ${access.permission}${siteId ? ' on this site' : ''}.`);
   }

@@ -17,6 +17,8 @@ export interface Principal {
   superAdmin: boolean;
   /** Permission keys granted on a site (empty when the principal has no membership there). */
   permissionsOn(siteId: string): ReadonlySet<string>;
+  /** The subset of permissionsOn(siteId) granted only for rows the caller owns (condition 'own'). */
+  ownOnlyOn(siteId: string): ReadonlySet<string>;
   /** Permission keys granted at the platform level (routes outside any site). */
   platformPermissions: ReadonlySet<string>;
 }
@@ -34,11 +36,14 @@ export interface StaticPrincipalSpec {
   superAdmin?: boolean;
   kind?: Principal['kind'];
   sites?: Record<string, readonly string[]>;
+  /** Per site, permissions granted only on the caller's own rows (also listed in `sites`). */
+  own?: Record<string, readonly string[]>;
   platform?: readonly string[];
 }
 
 export function staticPrincipal(spec: StaticPrincipalSpec): Principal {
   const sites = new Map(Object.entries(spec.sites ?? {}).map(([site, keys]) => [site, new Set(keys)]));
+  const own = new Map(Object.entries(spec.own ?? {}).map(([site, keys]) => [site, new Set(keys)]));
   const none: ReadonlySet<string> = new Set();
   return {
     kind: spec.kind ?? 'user',
@@ -49,7 +54,21 @@ export function staticPrincipal(spec: StaticPrincipalSpec): Principal {
     sessionId: null,
     superAdmin: spec.superAdmin ?? false,
     permissionsOn: (siteId) => sites.get(siteId) ?? none,
+    ownOnlyOn: (siteId) => own.get(siteId) ?? none,
     platformPermissions: new Set(spec.platform ?? []),
+  };
+}
+
+/** Asks each resolver in turn; the first that recognises the credentials answers. */
+export function chainResolvers(...resolvers: PrincipalResolver[]): PrincipalResolver {
+  return {
+    async resolve(request) {
+      for (const resolver of resolvers) {
+        const principal = await resolver.resolve(request);
+        if (principal) return principal;
+      }
+      return null;
+    },
   };
 }
 
@@ -57,7 +76,7 @@ export function staticPrincipal(spec: StaticPrincipalSpec): Principal {
  * Bearer tokens mapped to fixed principals. Used by tests and benchmarks until (and beside) the identity
  * module; never configured by `admiral serve`.
  */
-export function staticTokenResolver(tokens: Record<string, Principal>): PrincipalResolver {
+export function staticTokenResolver(tokens: Record<string, Principal>, options: { fallThrough?: boolean } = {}): PrincipalResolver {
   const table = new Map(Object.entries(tokens));
   return {
     async resolve(request) {
@@ -65,7 +84,10 @@ export function staticTokenResolver(tokens: Record<string, Principal>): Principa
       if (!header) return null;
       const match = /^Bearer\s+(\S+)$/i.exec(header);
       const principal = match?.[1] ? table.get(match[1]) : undefined;
-      if (!principal) throw unauthorized('The bearer token is not valid.');
+      if (!principal) {
+        if (options.fallThrough) return null;
+        throw unauthorized('The bearer token is not valid.');
+      }
       return principal;
     },
   };

@@ -7,6 +7,8 @@ export interface RouteAccessRecord {
   method: string;
   url: string;
   permission: string | null;
+  /** Any signed-in caller (no permission key). */
+  authenticated: boolean;
   tenant: boolean;
 }
 
@@ -26,8 +28,10 @@ export function enforceRouteAccessDeclarations(
   tenantSegments: Set<string>,
 ): void {
   app.addHook('onRoute', (route: RouteOptions) => {
-    const config = (route.config ?? {}) as { permission?: string; public?: boolean };
-    if (!config.permission && config.public !== true) {
+    const config = (route.config ?? {}) as { permission?: string; public?: boolean; authenticated?: boolean };
+    const declared = [Boolean(config.permission), config.public === true, config.authenticated === true].filter(Boolean).length;
+    if (declared > 1) throw new Error(`route ${String(route.method)} ${route.url} declares more than one of permission, public, authenticated`);
+    if (declared === 0) {
       // @fastify/static marks its routes with config.rootPath: console assets, public by nature.
       const isStaticAsset = (route.config as { rootPath?: unknown } | undefined)?.rootPath !== undefined;
       // @fastify/cors adds `OPTIONS *` for preflight requests (answered in its own hook): public by nature.
@@ -35,7 +39,7 @@ export function enforceRouteAccessDeclarations(
       if (isStaticAsset || isCorsPreflight || INFRASTRUCTURE_PREFIXES.some((prefix) => route.url.startsWith(prefix))) {
         route.config = { ...(route.config ?? {}), public: true } as RouteOptions['config'];
       } else {
-        throw new Error(`route ${String(route.method)} ${route.url} declares neither config.permission nor config.public`);
+        throw new Error(`route ${String(route.method)} ${route.url} declares neither config.permission nor config.public (nor config.authenticated)`);
       }
     }
     if (config.permission && !catalog.has(config.permission)) {
@@ -44,7 +48,7 @@ export function enforceRouteAccessDeclarations(
     const tenant = route.url.startsWith('/v1/sites/:siteId/') || route.url === '/v1/sites/:siteId';
     if (route.url.startsWith('/v1/sites/:siteId/')) tenantSegments.add(route.url.split('/')[4] ?? '');
     for (const method of [route.method].flat()) {
-      registry.push({ method: String(method), url: route.url, permission: config.permission ?? null, tenant });
+      registry.push({ method: String(method), url: route.url, permission: config.permission ?? null, authenticated: config.authenticated === true, tenant });
     }
   });
 }
@@ -52,7 +56,7 @@ export function enforceRouteAccessDeclarations(
 /** Resolves the caller and applies the route's permission on every request, before the body is read. */
 export function registerAccessControl(app: FastifyInstance, principals: PrincipalResolver): void {
   app.addHook('onRequest', async (request) => {
-    const config = request.routeOptions.config as { permission?: string; public?: boolean } | undefined;
+    const config = request.routeOptions.config as { permission?: string; public?: boolean; authenticated?: boolean } | undefined;
     if (!config || request.is404) return;
     const params = request.params as { siteId?: string } | undefined;
     if (params?.siteId !== undefined) {
@@ -65,6 +69,6 @@ export function registerAccessControl(app: FastifyInstance, principals: Principa
     }
     if (config.public) return;
     request.principal = await principals.resolve(request);
-    authorize(request.principal, { permission: config.permission as string }, request.siteId);
+    authorize(request.principal, config.authenticated ? { authenticated: true } : { permission: config.permission as string }, request.siteId);
   });
 }

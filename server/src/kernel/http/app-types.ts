@@ -13,6 +13,10 @@ declare module 'fastify' {
     permission?: string;
     /** The route needs no credentials. Every route states one of the two. */
     public?: boolean;
+    /** Any signed-in caller may call it (routes about the caller's own account: /v1/me, sign-out). */
+    authenticated?: boolean;
+    /** The response carries a one-time secret (a new API key): it is never stored, so Idempotency-Key is refused. */
+    secretResponse?: boolean;
   }
   interface FastifyRequest {
     principal: Principal | null;

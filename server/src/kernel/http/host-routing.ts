@@ -1,11 +1,17 @@
 import type { Database } from '../db/transaction.js';
+import type { ResourceChange } from '../resources/define-resource.js';
 
 /**
  * Host → site routing from active domain mappings, held in memory so resolving a request's site costs no
- * query. Refreshed on a timer and right after a local change to the mappings.
+ * query. A local change is applied at once (no query); a full re-read runs on a timer (changes made by other
+ * processes) and, coalesced, when a local change cannot be applied by itself.
  */
 export class HostRouter {
   private byHost = new Map<string, string>();
+  /** Host name of each mapping changed locally since the last full read (to undo a rename or delete). */
+  private hostById = new Map<string, string>();
+  private refreshing: Promise<void> | undefined;
+  private refreshAgain = false;
   private timer: NodeJS.Timeout | undefined;
   /** First path segments (after /v1/) served by tenant routes; a mapped Host may omit /sites/{siteId}. */
   readonly tenantSegments = new Set<string>();
@@ -32,6 +38,40 @@ export class HostRouter {
       async (tx) => (await tx.$client.query<{ domain_name: string; site_id: string }>('SELECT domain_name, site_id FROM admiral_active_domains()')).rows,
     );
     this.byHost = new Map(rows.map((r) => [r.domain_name, r.site_id]));
+    this.hostById.clear();
+  }
+
+  /** One full re-read at a time; requests during one run it once more afterwards. */
+  requestRefresh(): void {
+    if (this.refreshing) {
+      this.refreshAgain = true;
+      return;
+    }
+    this.refreshing = this.refresh()
+      .catch(this.onError)
+      .finally(() => {
+        this.refreshing = undefined;
+        if (this.refreshAgain) {
+          this.refreshAgain = false;
+          this.requestRefresh();
+        }
+      });
+  }
+
+  /** Applies a committed change to a domain mapping without a query when it can. */
+  apply(change: ResourceChange): void {
+    const previous = this.hostById.get(change.id);
+    // A mapping read by the last full refresh: its old host name is unknown here, so re-read.
+    if (change.kind !== 'created' && previous === undefined) return this.requestRefresh();
+    if (previous !== undefined) this.byHost.delete(previous);
+    const row = change.row as { domainName?: unknown; siteId?: unknown; isActive?: unknown } | null;
+    if (!row) {
+      this.hostById.delete(change.id);
+      return;
+    }
+    if (typeof row.domainName !== 'string' || typeof row.siteId !== 'string') return this.requestRefresh();
+    if (row.isActive === true) this.byHost.set(row.domainName, row.siteId);
+    this.hostById.set(change.id, row.domainName);
   }
 
   siteForHost(host: string | undefined): string | undefined {

@@ -45,6 +45,13 @@ export function registerIdempotency(app: FastifyInstance, db: Database): void {
     if (typeof key !== 'string' || !KEY.test(key)) {
       throw badRequest('invalid_idempotency_key', 'Idempotency-Key must be 1–255 visible ASCII characters.');
     }
+    if (request.routeOptions.config.secretResponse) {
+      // Replaying the response would mean storing the secret it shows once.
+      throw badRequest(
+        'idempotency_unsupported',
+        'This operation returns a secret that is never stored, so it cannot be replayed; send it without Idempotency-Key.',
+      );
+    }
     const scope = `${request.principal?.id ?? 'anonymous'}:${request.siteId ?? 'platform'}:${request.routeOptions.url}`;
     const hash = requestHash(request);
     const claim = { scope, key, siteId: request.siteId };

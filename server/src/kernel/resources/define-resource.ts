@@ -31,10 +31,22 @@ export interface ResourceOptions<T extends PgTable> {
   listColumns?: readonly ColumnKey<T>[];
   /** Tighter schemas for particular fields (patterns, lengths, ranges). */
   fieldSchemas?: Partial<Record<ColumnKey<T>, TSchema>>;
+  /**
+   * The column holding the owning user's id (e.g. `createdBy`). Its permissions may then be granted with
+   * condition 'own': such callers see and change only their rows, and what they create is theirs.
+   */
+  ownerColumn?: ColumnKey<T>;
   /** Normalises written values before they reach the database (e.g. lower-case a domain name). */
   normalize?: (values: Record<string, unknown>) => Record<string, unknown>;
-  /** Called after a committed change (e.g. to refresh a cache). */
-  afterCommit?: () => void;
+  /** Called after a committed change (e.g. to update a cache). */
+  afterCommit?: (change: ResourceChange) => void;
+}
+
+/** A committed change to one record: its new state, or null when it was deleted. */
+export interface ResourceChange {
+  kind: 'created' | 'updated' | 'deleted';
+  id: string;
+  row: Record<string, unknown> | null;
 }
 
 export interface FieldMeta {
@@ -90,6 +102,7 @@ export function defineResource<T extends PgTable>(options: ResourceOptions<T>): 
     if (!columns[field]) throw new Error(`resource ${options.name}: no column ${field}`);
     if (writable.has(field) && SYSTEM_FIELDS.has(field)) throw new Error(`resource ${options.name}: ${field} is managed by the kernel`);
   }
+  if (options.ownerColumn !== undefined && !columns[options.ownerColumn]) throw new Error(`resource ${options.name}: no owner column ${options.ownerColumn}`);
   const sortable = ['id', ...(options.sortable ?? []).filter((f) => f !== 'id')];
   for (const field of sortable) {
     if (!columns[field]?.notNull) throw new Error(`resource ${options.name}: sort field ${field} must be NOT NULL for stable cursors`);
@@ -131,15 +144,16 @@ export function defineResource<T extends PgTable>(options: ResourceOptions<T>): 
     update: `${options.plural}.update`,
     delete: `${options.plural}.delete`,
   };
+  const ownable = options.ownerColumn !== undefined;
   const definition: ResourceDefinition = {
     options: options as unknown as ResourceOptions<PgTable>,
     columns,
     permissions,
     permissionDefinitions: [
-      { key: permissions.read, description: `Read ${options.pluralLabel.toLowerCase()}` },
-      { key: permissions.create, description: `Create ${options.pluralLabel.toLowerCase()}` },
-      { key: permissions.update, description: `Edit ${options.pluralLabel.toLowerCase()}` },
-      { key: permissions.delete, description: `Delete ${options.pluralLabel.toLowerCase()}` },
+      { key: permissions.read, description: `Read ${options.pluralLabel.toLowerCase()}`, ownable },
+      { key: permissions.create, description: `Create ${options.pluralLabel.toLowerCase()}`, ownable },
+      { key: permissions.update, description: `Edit ${options.pluralLabel.toLowerCase()}`, ownable },
+      { key: permissions.delete, description: `Delete ${options.pluralLabel.toLowerCase()}`, ownable },
     ],
     schemas: { item, create, update, listQuery, page: pageOf(Type.Ref(item), title) },
     sortable,

@@ -3,7 +3,7 @@ import type { AuditWriter } from '../audit/writer.js';
 import type { AdmiralApp } from '../http/app-types.js';
 import { etagOf } from '../http/etag.js';
 import { problemResponses } from '../http/problem.js';
-import type { ResourceDefinition } from './define-resource.js';
+import type { ResourceChange, ResourceDefinition } from './define-resource.js';
 import { type ListQuery, ResourceService } from './service.js';
 
 const IdParams = Type.Object({ siteId: Type.String({ format: 'uuid' }), id: Type.String({ format: 'uuid' }) });
@@ -17,7 +17,7 @@ export function registerResourceRoutes(app: AdmiralApp, resource: ResourceDefini
   const { options, permissions, schemas } = resource;
   const base = `/${options.plural}`;
   const tags = [options.pluralLabel];
-  const after = () => options.afterCommit?.();
+  const after = (change: ResourceChange) => options.afterCommit?.(change);
 
   app.get(
     base,
@@ -32,7 +32,7 @@ export function registerResourceRoutes(app: AdmiralApp, resource: ResourceDefini
         response: { 200: schemas.page, ...problems(400, 401, 403, 404) },
       },
     },
-    async (request) => request.tenant((tx) => service.list(tx, request.siteId as string, request.query as ListQuery)),
+    async (request) => request.tenant((tx) => service.list(tx, request.siteId as string, request.query as ListQuery, request.principal)),
   );
 
   app.get(
@@ -48,7 +48,7 @@ export function registerResourceRoutes(app: AdmiralApp, resource: ResourceDefini
       },
     },
     async (request, reply) => {
-      const row = await request.tenant((tx) => service.get(tx, request.siteId as string, request.params.id));
+      const row = await request.tenant((tx) => service.get(tx, request.siteId as string, request.params.id, request.principal));
       reply.header('etag', etagOf(row));
       return row;
     },
@@ -68,8 +68,10 @@ export function registerResourceRoutes(app: AdmiralApp, resource: ResourceDefini
       },
     },
     async (request, reply) => {
-      const row = await request.tenant((tx) => service.create(tx, request.siteId as string, request.auditActor(), request.body as Record<string, unknown>));
-      after();
+      const row = await request.tenant((tx) =>
+        service.create(tx, request.siteId as string, request.auditActor(), request.body as Record<string, unknown>, request.principal),
+      );
+      after({ kind: 'created', id: String(row.id), row });
       reply
         .code(201)
         .header('etag', etagOf(row))
@@ -101,9 +103,10 @@ export function registerResourceRoutes(app: AdmiralApp, resource: ResourceDefini
           request.params.id,
           request.body as Record<string, unknown>,
           request.headers['if-match'],
+          request.principal,
         ),
       );
-      after();
+      after({ kind: 'updated', id: String(row.id), row });
       reply.header('etag', etagOf(row));
       return row;
     },
@@ -123,8 +126,10 @@ export function registerResourceRoutes(app: AdmiralApp, resource: ResourceDefini
       },
     },
     async (request, reply) => {
-      await request.tenant((tx) => service.remove(tx, request.siteId as string, request.auditActor(), request.params.id, request.headers['if-match']));
-      after();
+      await request.tenant((tx) =>
+        service.remove(tx, request.siteId as string, request.auditActor(), request.params.id, request.headers['if-match'], request.principal),
+      );
+      after({ kind: 'deleted', id: request.params.id, row: null });
       return reply.code(204).send(null);
     },
   );

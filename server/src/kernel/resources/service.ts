@@ -1,13 +1,17 @@
 import { and, asc, desc, eq, gt, ilike, lt, or, type SQL } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import type { AuditActor, AuditWriter } from '../audit/writer.js';
+import type { Principal } from '../auth/principal.js';
 import type { Tx } from '../db/transaction.js';
 import { assertIfMatch, etagOf } from '../http/etag.js';
 import { DEFAULT_PAGE_SIZE, decodeCursor, encodeCursor } from '../http/pagination.js';
-import { notFound } from '../http/problem.js';
+import { forbidden, notFound } from '../http/problem.js';
 import type { ResourceDefinition } from './define-resource.js';
 
 type Row = Record<string, unknown>;
+
+/** Who asks, for row conditions: a request's principal, or null for system work (no row condition). */
+export type Caller = Principal | null;
 
 export interface ListQuery {
   limit?: number;
@@ -42,14 +46,33 @@ export class ResourceService {
     return isolationTesting.skipApplicationSiteFilter ? [] : [eq(this.col.siteId as PgColumn, siteId)];
   }
 
-  async list(tx: Tx, siteId: string, query: ListQuery): Promise<{ data: Row[]; nextCursor: string | null }> {
+  /** The caller's user id when `permission` is granted to them only on their own rows (condition 'own'); null when unrestricted. */
+  private ownOnly(siteId: string, caller: Caller, permission: string): string | null {
+    if (!caller || caller.superAdmin || !caller.ownOnlyOn(siteId).has(permission)) return null;
+    if (!this.resource.options.ownerColumn || !caller.userId) {
+      throw forbidden(
+        'ownership_not_supported',
+        `${permission} is granted to you only on your own records, and ${this.resource.options.pluralLabel.toLowerCase()} record no owner.`,
+      );
+    }
+    return caller.userId;
+  }
+
+  /** WHERE terms for a row operation: the site, and the owner when the caller's permission is limited to their own rows. */
+  private rowScope(siteId: string, caller: Caller, permission: string): SQL[] {
+    const owner = this.ownOnly(siteId, caller, permission);
+    const ownerColumn = this.resource.options.ownerColumn;
+    return [...this.siteScope(siteId), ...(owner && ownerColumn ? [eq(this.col[ownerColumn] as PgColumn, owner)] : [])];
+  }
+
+  async list(tx: Tx, siteId: string, query: ListQuery, caller: Caller): Promise<{ data: Row[]; nextCursor: string | null }> {
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
     const sortSpec = query.sort ?? '-id';
     const descending = sortSpec.startsWith('-');
     const sortField = descending ? sortSpec.slice(1) : sortSpec;
     const sortColumn = this.col[sortField] as PgColumn;
     const idColumn = this.col.id as PgColumn;
-    const conditions: SQL[] = this.siteScope(siteId);
+    const conditions: SQL[] = this.rowScope(siteId, caller, this.resource.permissions.read);
     for (const field of this.resource.options.filters ?? []) {
       if (query[field] !== undefined) conditions.push(eq(this.col[field] as PgColumn, query[field]));
     }
@@ -82,19 +105,28 @@ export class ResourceService {
     return { data, nextCursor };
   }
 
-  async get(tx: Tx, siteId: string, id: string, forUpdate = false): Promise<Row> {
+  async get(tx: Tx, siteId: string, id: string, caller: Caller): Promise<Row> {
+    return this.find(tx, id, this.rowScope(siteId, caller, this.resource.permissions.read), false);
+  }
+
+  private async find(tx: Tx, id: string, scope: SQL[], forUpdate: boolean): Promise<Row> {
     const base = tx
       .select()
       .from(this.table)
-      .where(and(eq(this.col.id as PgColumn, id), ...this.siteScope(siteId)));
+      .where(and(eq(this.col.id as PgColumn, id), ...scope));
     const rows = (await (forUpdate ? base.for('update') : base)) as Row[];
     const row = rows[0];
     if (!row) throw notFound(this.resource.options.label, `${this.resource.options.label} ${id} was not found.`);
     return row;
   }
 
-  async create(tx: Tx, siteId: string, actor: AuditActor, input: Row): Promise<Row> {
-    const values = this.normalize(input);
+  async create(tx: Tx, siteId: string, actor: AuditActor, input: Row, caller: Caller): Promise<Row> {
+    const values = { ...this.normalize(input) };
+    const ownerColumn = this.resource.options.ownerColumn;
+    const owner = this.ownOnly(siteId, caller, this.resource.permissions.create);
+    // What a caller creates is theirs: forced when they may create only their own, defaulted otherwise.
+    if (ownerColumn && owner) values[ownerColumn] = owner;
+    else if (ownerColumn && values[ownerColumn] === undefined && caller?.userId) values[ownerColumn] = caller.userId;
     const [row] = (await tx
       .insert(this.table)
       .values({ ...values, siteId } as never)
@@ -111,14 +143,20 @@ export class ResourceService {
     return created;
   }
 
-  async update(tx: Tx, siteId: string, actor: AuditActor, id: string, input: Row, ifMatch: string | undefined): Promise<Row> {
-    const before = await this.get(tx, siteId, id, true);
+  async update(tx: Tx, siteId: string, actor: AuditActor, id: string, input: Row, ifMatch: string | undefined, caller: Caller): Promise<Row> {
+    const scope = this.rowScope(siteId, caller, this.resource.permissions.update);
+    const before = await this.find(tx, id, scope, true);
     assertIfMatch(ifMatch, etagOf(before));
     const values = this.normalize(input);
+    const ownerColumn = this.resource.options.ownerColumn;
+    const owner = this.ownOnly(siteId, caller, this.resource.permissions.update);
+    if (ownerColumn && owner && values[ownerColumn] !== undefined && values[ownerColumn] !== owner) {
+      throw forbidden('ownership_transfer_denied', 'You may change only your own records, and cannot give them to someone else.');
+    }
     const [row] = (await tx
       .update(this.table)
       .set(values as never)
-      .where(and(eq(this.col.id as PgColumn, id), ...this.siteScope(siteId)))
+      .where(and(eq(this.col.id as PgColumn, id), ...scope))
       .returning()) as Row[];
     const after = row as Row;
     // The audit records what changed: a field sent with the value it already had is not a change.
@@ -135,10 +173,11 @@ export class ResourceService {
     return after;
   }
 
-  async remove(tx: Tx, siteId: string, actor: AuditActor, id: string, ifMatch: string | undefined): Promise<void> {
-    const before = await this.get(tx, siteId, id, true);
+  async remove(tx: Tx, siteId: string, actor: AuditActor, id: string, ifMatch: string | undefined, caller: Caller): Promise<void> {
+    const scope = this.rowScope(siteId, caller, this.resource.permissions.delete);
+    const before = await this.find(tx, id, scope, true);
     assertIfMatch(ifMatch, etagOf(before));
-    await tx.delete(this.table).where(and(eq(this.col.id as PgColumn, id), ...this.siteScope(siteId)));
+    await tx.delete(this.table).where(and(eq(this.col.id as PgColumn, id), ...scope));
     await this.audit.write(tx, actor, {
       siteId,
       action: `${this.resource.options.name}.deleted`,

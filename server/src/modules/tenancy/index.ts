@@ -32,9 +32,7 @@ export function tenancyModule(hostRouter?: HostRouter) {
         listColumns: ['domainName', 'type', 'isPrimary', 'verificationStatus', 'isActive', 'createdAt'],
         fieldSchemas: { domainName: Type.String({ pattern: HOSTNAME, maxLength: 259, description: 'Host name, optionally with :port' }) },
         normalize: (values) => (typeof values.domainName === 'string' ? { ...values, domainName: values.domainName.toLowerCase() } : values),
-        afterCommit: () => {
-          hostRouter?.refresh().catch(() => {});
-        },
+        afterCommit: (change) => hostRouter?.apply(change),
       }),
     ],
     routes: { platform: siteRoutes },

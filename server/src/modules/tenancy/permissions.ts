@@ -8,6 +8,6 @@ export const SITE_PERMISSIONS = {
 
 export const tenancyPermissions: PermissionDefinition[] = [
   { key: SITE_PERMISSIONS.read, description: 'See sites (platform: all sites; site: that site)' },
-  { key: SITE_PERMISSIONS.create, description: 'Create sites (platform level)' },
+  { key: SITE_PERMISSIONS.create, description: 'Create sites (platform level)', scope: 'platform' },
   { key: SITE_PERMISSIONS.update, description: "Change a site's name, settings and status" },
 ];

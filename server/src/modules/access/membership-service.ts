@@ -1,0 +1,128 @@
+import type { Static } from '@sinclair/typebox';
+import { and, desc, eq, isNull, lt, ne, type SQL, sql } from 'drizzle-orm';
+import type { AuditActor, AuditWriter } from '../../kernel/audit/writer.js';
+import type { Tx } from '../../kernel/db/transaction.js';
+import { DEFAULT_PAGE_SIZE, decodeCursor, encodeCursor } from '../../kernel/http/pagination.js';
+import { conflict, notFound, unprocessable } from '../../kernel/http/problem.js';
+import { users } from '../identity/schema.js';
+import { type Authority, assertWithinAuthority } from './authority.js';
+import type { MembershipCreateSchema, MembershipListQuerySchema, MembershipSchema } from './membership-schemas.js';
+import type { RoleService } from './role-service.js';
+import { memberships, roles } from './schema.js';
+import { ofSite } from './site-scope.js';
+
+export type Membership = Static<typeof MembershipSchema>;
+
+const CATEGORY = 'access';
+
+const columns = {
+  id: memberships.id,
+  siteId: memberships.siteId,
+  userId: memberships.userId,
+  roleId: memberships.roleId,
+  roleKey: roles.key,
+  assignedBy: memberships.assignedBy,
+  assignedAt: memberships.assignedAt,
+  revokedBy: memberships.revokedBy,
+  revokedAt: memberships.revokedAt,
+  createdAt: memberships.createdAt,
+  updatedAt: memberships.updatedAt,
+};
+
+type MembershipRow = { [K in keyof typeof columns]: Membership[K] };
+const toMembership = (row: MembershipRow): Membership => ({ ...row, active: row.revokedAt === null });
+
+/**
+ * Who holds which role on the site. A grant inserts a row, a revoke stamps it; rows are never deleted or
+ * changed after that, so the table is the history. At most one active membership per (user, site).
+ */
+export class MembershipService {
+  constructor(
+    private readonly audit: AuditWriter,
+    private readonly roles: RoleService,
+  ) {}
+
+  async list(tx: Tx, siteId: string, query: Static<typeof MembershipListQuerySchema>): Promise<{ data: Membership[]; nextCursor: string | null }> {
+    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+    const conditions: SQL[] = ofSite(memberships.siteId, siteId);
+    if (query.userId) conditions.push(eq(memberships.userId, query.userId));
+    if (!query.includeRevoked) conditions.push(isNull(memberships.revokedAt));
+    if (query.cursor) conditions.push(lt(memberships.id, decodeCursor(query.cursor, '-id').id));
+    const rows = await this.select(tx)
+      .where(and(...conditions))
+      .orderBy(desc(memberships.id))
+      .limit(limit + 1);
+    const more = rows.length > limit;
+    const data = (more ? rows.slice(0, limit) : rows).map(toMembership);
+    const last = data[data.length - 1];
+    return { data, nextCursor: more && last ? encodeCursor({ sort: '-id', value: last.id, id: last.id }) : null };
+  }
+
+  async get(tx: Tx, siteId: string, membershipId: string, forUpdate = false): Promise<Membership> {
+    const query = this.select(tx).where(and(eq(memberships.id, membershipId), ...ofSite(memberships.siteId, siteId)));
+    const [row] = await (forUpdate ? query.for('update', { of: memberships }) : query);
+    if (!row) throw notFound('Membership', `Membership ${membershipId} was not found.`);
+    return toMembership(row);
+  }
+
+  /** Grants a role. 409 membership_exists while the user holds an active membership here: revoke it first. */
+  async grant(tx: Tx, siteId: string, actor: AuditActor, authority: Authority, input: Static<typeof MembershipCreateSchema>): Promise<Membership> {
+    const [user] = await tx
+      .select({ id: users.id })
+      .from(users)
+      .where(and(eq(users.id, input.userId), ne(users.status, 'deleted')));
+    if (!user) throw unprocessable('unknown_user', `There is no user ${input.userId}.`, [{ in: 'body', pointer: '/userId', detail: 'no such user' }]);
+    const role = await this.roles.findByKey(tx, siteId, input.role);
+    if (!role) throw unprocessable('unknown_role', `There is no role ${input.role} on this site.`, [{ in: 'body', pointer: '/role', detail: 'no such role' }]);
+    if (!role.assignable) {
+      throw unprocessable('role_not_assignable', `${role.key} cannot be granted through a membership.`, [
+        { in: 'body', pointer: '/role', detail: 'not assignable' },
+      ]);
+    }
+    assertWithinAuthority(authority, role.permissions, `Granting ${role.key}`);
+    const [inserted] = await tx
+      .insert(memberships)
+      .values({ siteId, userId: input.userId, roleId: role.id, assignedBy: actor.userId })
+      .onConflictDoNothing({ target: [memberships.siteId, memberships.userId], where: sql`revoked_at is null` })
+      .returning({ id: memberships.id });
+    if (!inserted) throw conflict('membership_exists', `User ${input.userId} already has an active membership on this site; revoke it to grant another role.`);
+    const membership = await this.get(tx, siteId, inserted.id);
+    await this.audit.write(tx, actor, {
+      siteId,
+      action: 'membership.granted',
+      category: CATEGORY,
+      targetType: 'membership',
+      targetId: membership.id,
+      after: membership,
+    });
+    return membership;
+  }
+
+  /** Revokes: stamps revoked_at/by; the row stays as history. 409 if it is already revoked. */
+  async revoke(tx: Tx, siteId: string, actor: AuditActor, authority: Authority, membershipId: string): Promise<Membership> {
+    const before = await this.get(tx, siteId, membershipId, true);
+    if (!before.active) throw conflict('membership_revoked', `Membership ${membershipId} was already revoked at ${before.revokedAt}.`);
+    const role = await this.roles.get(tx, siteId, before.roleId);
+    assertWithinAuthority(authority, role.permissions, `Revoking ${before.roleKey}`);
+    await tx
+      .update(memberships)
+      .set({ revokedAt: sql`now()` as unknown as string, revokedBy: actor.userId })
+      .where(and(eq(memberships.id, membershipId), ...ofSite(memberships.siteId, siteId)));
+    const after = await this.get(tx, siteId, membershipId);
+    await this.audit.write(tx, actor, {
+      siteId,
+      action: 'membership.revoked',
+      category: CATEGORY,
+      targetType: 'membership',
+      targetId: membershipId,
+      before: { active: before.active, revokedAt: before.revokedAt, revokedBy: before.revokedBy },
+      after: { active: after.active, revokedAt: after.revokedAt, revokedBy: after.revokedBy },
+      metadata: { userId: before.userId, role: before.roleKey },
+    });
+    return after;
+  }
+
+  private select(tx: Tx) {
+    return tx.select(columns).from(memberships).innerJoin(roles, eq(roles.id, memberships.roleId));
+  }
+}

@@ -1,0 +1,41 @@
+import type { FastifyRequest } from 'fastify';
+
+export const SESSION_COOKIE = '__Host-admiral_session';
+
+export type Credential = { kind: 'session'; token: string; viaCookie: boolean } | { kind: 'api_key'; prefix: string; key: string } | { kind: 'malformed' };
+
+const SESSION_TOKEN = /^adms_[A-Za-z0-9_-]{43}$/;
+const API_KEY = /^admk_([a-z0-9]{12})_[A-Za-z0-9_-]{43}$/;
+
+function cookieValue(header: string | undefined, name: string): string | undefined {
+  if (!header) return undefined;
+  for (const part of header.split(';')) {
+    const index = part.indexOf('=');
+    if (index > 0 && part.slice(0, index).trim() === name) return part.slice(index + 1).trim();
+  }
+  return undefined;
+}
+
+/** What the request presents: a bearer session token or API key (header wins), or the console's cookie. */
+export function readCredential(request: FastifyRequest): Credential | null {
+  const header = request.headers.authorization;
+  if (header !== undefined) {
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    const value = match?.[1];
+    if (!value) return { kind: 'malformed' };
+    if (SESSION_TOKEN.test(value)) return { kind: 'session', token: value, viaCookie: false };
+    const key = API_KEY.exec(value);
+    if (key?.[1]) return { kind: 'api_key', prefix: key[1], key: value };
+    return { kind: 'malformed' };
+  }
+  const cookie = cookieValue(request.headers.cookie, SESSION_COOKIE);
+  if (cookie === undefined) return null;
+  return SESSION_TOKEN.test(cookie) ? { kind: 'session', token: cookie, viaCookie: true } : { kind: 'malformed' };
+}
+
+/** The console's session cookie: host-only, HttpOnly, Secure, SameSite=Strict. */
+export function sessionCookie(token: string, maxAgeSeconds: number): string {
+  return `${SESSION_COOKIE}=${token}; Path=/; HttpOnly; Secure; SameSite=Strict; Max-Age=${Math.max(0, Math.floor(maxAgeSeconds))}`;
+}
+
+export const clearedSessionCookie = () => `${SESSION_COOKIE}=; Path=/; HttpOnly; Secure; SameSite=Strict; Max-Age=0`;

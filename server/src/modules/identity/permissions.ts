@@ -1,0 +1,19 @@
+import type { PermissionDefinition } from '../../kernel/module.js';
+
+export const IDENTITY_PERMISSIONS = {
+  usersRead: 'users.read',
+  usersCreate: 'users.create',
+  usersUpdate: 'users.update',
+  usersBan: 'users.ban',
+  usersImpersonate: 'users.impersonate',
+  sessionsRevoke: 'sessions.revoke',
+} as const;
+
+export const identityPermissions: PermissionDefinition[] = [
+  { key: IDENTITY_PERMISSIONS.usersRead, description: 'See users, their sessions and devices' },
+  { key: IDENTITY_PERMISSIONS.usersCreate, description: 'Create users' },
+  { key: IDENTITY_PERMISSIONS.usersUpdate, description: "Edit users' profiles and reset their passwords" },
+  { key: IDENTITY_PERMISSIONS.usersBan, description: 'Ban and unban users' },
+  { key: IDENTITY_PERMISSIONS.usersImpersonate, description: 'Act as another user (time-limited, audited)' },
+  { key: IDENTITY_PERMISSIONS.sessionsRevoke, description: "Revoke other users' sessions" },
+];
