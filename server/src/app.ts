@@ -11,6 +11,8 @@ import Fastify, { type FastifyServerOptions } from 'fastify';
 import type { Config } from './config.js';
 import { type AuditWriter, databaseAuditWriter } from './kernel/audit/writer.js';
 import type { PrincipalResolver } from './kernel/auth/principal.js';
+import { SecretBox } from './kernel/crypto/secret-box.js';
+import { readOrCreateLocalSecret } from './kernel/db/local-state.js';
 import type { Database } from './kernel/db/transaction.js';
 import { enforceRouteAccessDeclarations, type RouteAccessRecord, registerAccessControl } from './kernel/http/access.js';
 import type { AdmiralApp } from './kernel/http/app-types.js';
@@ -19,6 +21,7 @@ import { registerConditionalGet } from './kernel/http/etag.js';
 import type { HostRouter } from './kernel/http/host-routing.js';
 import { registerIdempotency } from './kernel/http/idempotency.js';
 import { badRequest, FieldErrorSchema, ProblemSchema } from './kernel/http/problem.js';
+import { createRateLimitStore, RateLimiter, type RateLimitStore } from './kernel/http/rate-limit.js';
 import { applyRouteDefaults } from './kernel/http/route-defaults.js';
 import { registerSecurityHeaders } from './kernel/http/security-headers.js';
 import { buildValidator } from './kernel/http/validation.js';
@@ -39,6 +42,10 @@ export interface AppDependencies {
   modules: readonly ModuleDefinition[];
   principals: PrincipalResolver;
   audit?: AuditWriter;
+  /** Seals secrets at rest; defaults to one keyed by config.secret (or the local development secret). */
+  secrets?: SecretBox;
+  /** Where rate-limit counts live; defaults to Redis at config.redisUrl, else this process's memory. */
+  rateLimitStore?: RateLimitStore;
   /** pino options or `false`; defaults to JSON logs at config.logLevel. */
   logger?: FastifyServerOptions['logger'];
 }
@@ -80,7 +87,10 @@ export async function buildApp(deps: AppDependencies): Promise<AdmiralInstance> 
 
   const allModules = deps.modules;
   const audit = deps.audit ?? databaseAuditWriter;
-  const kernel: Kernel = { config, db: deps.db, audit, jobs: deps.jobs, log: app.log };
+  const secrets = deps.secrets ?? new SecretBox(config.secret ?? readOrCreateLocalSecret(config.dataDir));
+  const rateLimits = new RateLimiter(deps.rateLimitStore ?? createRateLimitStore(config.redisUrl), app.log);
+  app.addHook('onClose', () => rateLimits.close());
+  const kernel: Kernel = { config, db: deps.db, audit, jobs: deps.jobs, log: app.log, secrets, rateLimits };
   const routes: RouteAccessRecord[] = [];
   const catalog = new Set(permissionCatalog(allModules).map((p) => p.key));
 

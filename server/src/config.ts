@@ -26,6 +26,10 @@ export interface Config {
   shutdownTimeoutMs: number;
   trustProxy: boolean;
   publicUrl: string | undefined;
+  /** Redis for counters shared by every process (rate limits). Unset: counted in this process. */
+  redisUrl: string | undefined;
+  /** Overrides of the sign-in rate limits (per IP and per account in one window); unset keeps the defaults. */
+  authRateLimit: { perIp?: number; perAccount?: number; windowSeconds?: number } | undefined;
 }
 
 export class ConfigError extends Error {
@@ -40,7 +44,7 @@ export class ConfigError extends Error {
 
 type Source = Record<string, string | undefined>;
 
-const SECRET_VARIABLES = new Set(['DATABASE_URL', 'DATABASE_RUNTIME_URL', 'ADMIRAL_SECRET']);
+const SECRET_VARIABLES = new Set(['DATABASE_URL', 'DATABASE_RUNTIME_URL', 'ADMIRAL_SECRET', 'REDIS_URL']);
 
 /** Never echo secrets back in an error message. */
 function shown(name: string, value: string): string {
@@ -54,6 +58,33 @@ function integer(src: Source, name: string, fallback: number, min: number, max: 
   const value = Number(raw);
   if (value < min || value > max) throw new ConfigError(name, `${value} is out of range; expected an integer from ${min} to ${max}`);
   return value;
+}
+
+function optionalInteger(src: Source, name: string, min: number, max: number): number | undefined {
+  const raw = src[name];
+  return raw === undefined || raw === '' ? undefined : integer(src, name, min, min, max);
+}
+
+function redisUrl(src: Source, name: string): string | undefined {
+  const raw = src[name];
+  if (raw === undefined || raw === '') return undefined;
+  let protocol: string;
+  try {
+    protocol = new URL(raw).protocol;
+  } catch {
+    throw new ConfigError(name, `${shown(name, raw)} is not a URL; expected redis://[user:password@]host:port[/db]`);
+  }
+  if (protocol !== 'redis:' && protocol !== 'rediss:') throw new ConfigError(name, `uses protocol "${protocol}"; expected redis:// or rediss://`);
+  return raw;
+}
+
+function authRateLimit(src: Source): Config['authRateLimit'] {
+  const limits = {
+    perIp: optionalInteger(src, 'AUTH_RATE_LIMIT_PER_IP', 1, 1_000_000),
+    perAccount: optionalInteger(src, 'AUTH_RATE_LIMIT_PER_ACCOUNT', 1, 1_000_000),
+    windowSeconds: optionalInteger(src, 'AUTH_RATE_LIMIT_WINDOW_SECONDS', 1, 86_400),
+  };
+  return Object.values(limits).some((value) => value !== undefined) ? limits : undefined;
 }
 
 function boolean(src: Source, name: string, fallback: boolean): boolean {
@@ -150,6 +181,10 @@ export const KNOWN_VARIABLES = [
   'SHUTDOWN_TIMEOUT_MS',
   'TRUST_PROXY',
   'PUBLIC_URL',
+  'REDIS_URL',
+  'AUTH_RATE_LIMIT_PER_IP',
+  'AUTH_RATE_LIMIT_PER_ACCOUNT',
+  'AUTH_RATE_LIMIT_WINDOW_SECONDS',
 ];
 
 export function loadConfig(env: Source = process.env, cwd = process.cwd()): Config {
@@ -190,5 +225,7 @@ export function loadConfig(env: Source = process.env, cwd = process.cwd()): Conf
     shutdownTimeoutMs: integer(src, 'SHUTDOWN_TIMEOUT_MS', 15_000, 100, 600_000),
     trustProxy: boolean(src, 'TRUST_PROXY', false),
     publicUrl,
+    redisUrl: redisUrl(src, 'REDIS_URL'),
+    authRateLimit: authRateLimit(src),
   };
 }

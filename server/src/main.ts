@@ -116,6 +116,28 @@ admin
     process.stdout.write(`created super admin ${options.email} (${id}); sign in at POST /v1/auth/sign-in\n`);
   });
 
+const siteIdArgument = (value: string) => {
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value)) throw new InvalidArgumentError('expected a site id (UUID)');
+  return value.toLowerCase();
+};
+
+const audit = program.command('audit').description('inspect the audit trail');
+audit
+  .command('verify')
+  .description('verify audit hash chains (the platform chain by default); exit 1 when any is broken')
+  .addOption(new Option('--site <uuid>', "verify this site's chain instead").argParser(siteIdArgument).conflicts('all'))
+  .option('--all', "verify the platform chain and every site's")
+  .action(async (options: { site?: string; all?: boolean }) => {
+    const { AuditUsageError, auditVerify } = await import('./cli/audit.js');
+    try {
+      process.exitCode = await auditVerify(loadConfig(), options, (line) => process.stdout.write(`${line}\n`));
+    } catch (error) {
+      if (!(error instanceof AuditUsageError)) throw error;
+      process.stderr.write(`admiral: ${error.message}\n`);
+      process.exit(EXIT.usage);
+    }
+  });
+
 program
   .command('version')
   .description('print the version')

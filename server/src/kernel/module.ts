@@ -1,8 +1,10 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from '../config.js';
 import type { AuditWriter } from './audit/writer.js';
+import type { SecretBox } from './crypto/secret-box.js';
 import type { Database } from './db/transaction.js';
 import type { AdmiralApp } from './http/app-types.js';
+import type { RateLimiter } from './http/rate-limit.js';
 import type { JobDefinition, JobQueue } from './jobs/queue.js';
 import type { ResourceDefinition } from './resources/define-resource.js';
 
@@ -31,6 +33,10 @@ export interface Kernel {
   audit: AuditWriter;
   jobs: JobQueue;
   log: FastifyBaseLogger;
+  /** Encrypts secrets at rest (TOTP seeds, provider tokens) under the master secret. */
+  secrets: SecretBox;
+  /** Fixed-window request limits (Redis when REDIS_URL is set, else in this process). */
+  rateLimits: RateLimiter;
 }
 
 export type RoutesPlugin = (app: AdmiralApp, kernel: Kernel) => void | Promise<void>;

@@ -3,6 +3,7 @@ import type { JobDefinition } from '../kernel/jobs/queue.js';
 import type { ModuleDefinition } from '../kernel/module.js';
 import { systemModule } from '../kernel/system-module.js';
 import { accessModule } from './access/index.js';
+import { auditModule } from './audit/index.js';
 import { identityModule } from './identity/index.js';
 import { tenancyModule } from './tenancy/index.js';
 
@@ -11,6 +12,7 @@ export function createModules(dependencies: { hostRouter?: HostRouter }): Module
   const modules: ModuleDefinition[] = [];
   modules.push(systemModule({ modules: () => modules }), tenancyModule(dependencies.hostRouter), identityModule());
   modules.push(accessModule({ modules: () => modules }));
+  modules.push(auditModule());
   return modules;
 }
 

@@ -13,45 +13,40 @@ export interface ChainReport {
   firstBreak: ChainBreak | null;
 }
 
-const ZERO_HASH = '0'.repeat(64);
+interface VerificationRow {
+  chain_rows: string | number;
+  break_seq: string | number | null;
+  break_id: string | null;
+  break_reason: ChainBreak['reason'] | null;
+}
+
+/**
+ * Verifies one audit chain (a site's, or the platform chain when siteId is null) inside the caller's
+ * transaction, which must be bound to that chain: `app.site_id` = siteId, or unset for the platform chain.
+ * The work is the database function `admiral_verify_audit_chain` (migration 0006_audit_verify), the one
+ * implementation the API (as admiral_app, in a tenant or platform transaction) and the CLI (as the owner,
+ * through `verifyAuditChain`) share. It refuses (42501) a chain other than the transaction's own.
+ */
+export async function verifyAuditChainIn(client: pg.ClientBase, siteId: string | null): Promise<ChainReport> {
+  const { rows } = await client.query<VerificationRow>('SELECT chain_rows, break_seq, break_id, break_reason FROM admiral_verify_audit_chain($1)', [siteId]);
+  const row = rows[0];
+  if (!row) throw new Error('admiral_verify_audit_chain returned no row');
+  const firstBreak: ChainBreak | null =
+    row.break_reason === null ? null : { seq: Number(row.break_seq), id: row.break_id, reason: row.break_reason };
+  return { siteId, rows: Number(row.chain_rows), ok: firstBreak === null, firstBreak };
+}
 
 /**
  * Re-computes one site's audit chain (or the platform chain, siteId null) and reports the first broken
  * link: a row whose content no longer matches its hash, whose prev_hash is not its predecessor's hash, a
  * missing sequence number, or a chain head that does not match the last row (rows removed from the end).
- * Runs as the owner, reading across RLS through the owner's maintenance policy.
+ * For the owner's tooling: binds a read-only transaction to the chain and calls `verifyAuditChainIn`.
  */
 export async function verifyAuditChain(owner: pg.ClientBase, siteId: string | null): Promise<ChainReport> {
   await owner.query('BEGIN READ ONLY');
   try {
-    await owner.query("SELECT set_config('app.rls_bypass', 'on', true)");
-    const { rows } = await owner.query<{ id: string; seq: string | number; prev_hash: string; hash: string; expected: string }>(
-      'SELECT a.id, a.seq, a.prev_hash, a.hash, audit_hash(a) AS expected FROM audit_logs a WHERE a.site_id IS NOT DISTINCT FROM $1 ORDER BY a.seq',
-      [siteId],
-    );
-    const head = await owner.query<{ seq: string | number; hash: string }>('SELECT seq, hash FROM audit_chain_heads WHERE chain_key = $1', [
-      siteId ?? '00000000-0000-0000-0000-000000000000',
-    ]);
-    let previous = ZERO_HASH;
-    let expectedSeq = 1;
-    let firstBreak: ChainBreak | null = null;
-    for (const row of rows) {
-      const seq = Number(row.seq);
-      if (seq !== expectedSeq) firstBreak = { seq: expectedSeq, id: null, reason: 'sequence_gap' };
-      else if (row.prev_hash !== previous) firstBreak = { seq, id: row.id, reason: 'prev_hash_mismatch' };
-      else if (row.hash !== row.expected) firstBreak = { seq, id: row.id, reason: 'hash_mismatch' };
-      if (firstBreak) break;
-      previous = row.hash;
-      expectedSeq = seq + 1;
-    }
-    if (!firstBreak) {
-      const headRow = head.rows[0];
-      const headSeq = headRow ? Number(headRow.seq) : 0;
-      if (headSeq !== rows.length || (headRow && headRow.hash !== previous)) {
-        firstBreak = { seq: rows.length + 1, id: null, reason: 'head_mismatch' };
-      }
-    }
-    return { siteId, rows: rows.length, ok: firstBreak === null, firstBreak };
+    await owner.query("SELECT set_config('app.site_id', $1, true)", [siteId ?? '']);
+    return await verifyAuditChainIn(owner, siteId);
   } finally {
     await owner.query('ROLLBACK');
   }

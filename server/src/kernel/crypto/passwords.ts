@@ -6,12 +6,15 @@ const ARGON2ID = 2;
 
 /** Caps concurrent hashes so a burst of sign-ins cannot take every core and starve the server. */
 class Semaphore {
-  private active = 0;
+  active = 0;
+  /** The most that ever ran at once (observability, and the test that the cap holds). */
+  peak = 0;
   private readonly waiting: Array<() => void> = [];
-  constructor(private readonly limit: number) {}
+  constructor(readonly limit: number) {}
   async run<T>(fn: () => Promise<T>): Promise<T> {
     if (this.active >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
     this.active++;
+    this.peak = Math.max(this.peak, this.active);
     try {
       return await fn();
     } finally {
@@ -22,6 +25,12 @@ class Semaphore {
 }
 
 const hashing = new Semaphore(2);
+
+/** Hashes running now, the most seen at once since the last reset, and the cap. */
+export function hashingLoad(options: { resetPeak?: boolean } = {}): { active: number; peak: number; limit: number } {
+  if (options.resetPeak) hashing.peak = hashing.active;
+  return { active: hashing.active, peak: hashing.peak, limit: hashing.limit };
+}
 
 export function hashPassword(password: string): Promise<string> {
   return hashing.run(() => hash(password, { ...ARGON2_PARAMS, algorithm: ARGON2ID }));

@@ -15,7 +15,7 @@ export const idColumn = () =>
  */
 const isoTimestamp = customType<{ data: string; driverData: string }>({
   dataType: () => 'timestamp (3) with time zone',
-  fromDriver: (value) => new Date(value).toISOString(),
+  fromDriver: (value) => (value.length === 26 && value.endsWith('+00') ? `${value.slice(0, 10)}T${value.slice(11, 23)}Z` : new Date(value).toISOString()),
   toDriver: (value) => value,
 });
 

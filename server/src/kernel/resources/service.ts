@@ -1,4 +1,5 @@
-import { and, asc, desc, eq, gt, ilike, lt, or, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, ilike, lt, or, type SQL, sql } from 'drizzle-orm';
+import { drizzle } from 'drizzle-orm/node-postgres';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import type { AuditActor, AuditWriter } from '../audit/writer.js';
 import type { Principal } from '../auth/principal.js';
@@ -6,6 +7,7 @@ import type { Tx } from '../db/transaction.js';
 import { assertIfMatch, etagOf } from '../http/etag.js';
 import { DEFAULT_PAGE_SIZE, decodeCursor, encodeCursor } from '../http/pagination.js';
 import { forbidden, notFound } from '../http/problem.js';
+import { CompiledQueries } from './compiled-query.js';
 import type { ResourceDefinition } from './define-resource.js';
 
 type Row = Record<string, unknown>;
@@ -40,7 +42,12 @@ export class ResourceService {
   ) {
     this.table = resource.options.table;
     this.col = resource.columns;
+    this.compiled = new CompiledQueries(`list_${resource.options.plural.replace(/\W/g, '_')}`, resource.columns);
   }
+
+  private readonly compiled: CompiledQueries;
+  /** Builds SQL text only (never executes): the compiled queries run on each request's own connection. */
+  private readonly dialectFree = drizzle.mock();
 
   private siteScope(siteId: string): SQL[] {
     return isolationTesting.skipApplicationSiteFilter ? [] : [eq(this.col.siteId as PgColumn, siteId)];
@@ -70,39 +77,75 @@ export class ResourceService {
     const sortSpec = query.sort ?? '-id';
     const descending = sortSpec.startsWith('-');
     const sortField = descending ? sortSpec.slice(1) : sortSpec;
-    const sortColumn = this.col[sortField] as PgColumn;
-    const idColumn = this.col.id as PgColumn;
-    const conditions: SQL[] = this.rowScope(siteId, caller, this.resource.permissions.read);
-    for (const field of this.resource.options.filters ?? []) {
-      if (query[field] !== undefined) conditions.push(eq(this.col[field] as PgColumn, query[field]));
-    }
-    if (query.q && this.resource.options.search?.length) {
-      const pattern = `%${escapeLike(query.q)}%`;
-      const matches = this.resource.options.search.map((f) => ilike(this.col[f] as PgColumn, pattern));
-      conditions.push(matches.length === 1 ? (matches[0] as SQL) : (or(...matches) as SQL));
-    }
-    if (query.cursor) {
-      const cursor = decodeCursor(query.cursor, sortSpec);
-      const beyond = descending ? lt : gt;
-      conditions.push(
-        sortField === 'id'
-          ? beyond(idColumn, cursor.id)
-          : (or(beyond(sortColumn, cursor.value), and(eq(sortColumn, cursor.value), beyond(idColumn, cursor.id))) as SQL),
-      );
-    }
-    const order = descending ? desc : asc;
-    const rows = (await tx
-      .select()
-      .from(this.table)
-      .where(and(...conditions))
-      .orderBy(...(sortField === 'id' ? [order(idColumn)] : [order(sortColumn), order(idColumn)]))
-      .limit(limit + 1)) as Row[];
+    const owner = this.ownOnly(siteId, caller, this.resource.permissions.read);
+    const filters = (this.resource.options.filters ?? []).filter((field) => query[field] !== undefined);
+    const search = query.q && this.resource.options.search?.length ? query.q : undefined;
+    const cursor = query.cursor ? decodeCursor(query.cursor, sortSpec) : undefined;
+    const siteFiltered = !isolationTesting.skipApplicationSiteFilter;
+    // Everything that changes the SQL text is in the shape; everything else is a bound value.
+    const shape = `${sortSpec}|${filters.join(',')}|${search ? 'q' : ''}|${cursor ? 'c' : ''}|${owner ? 'o' : ''}|${siteFiltered ? 's' : ''}`;
+    const values: Record<string, unknown> = {
+      site: siteId,
+      owner,
+      limit: limit + 1,
+      q: search && `%${escapeLike(search)}%`,
+      cursorValue: cursor?.value,
+      cursorId: cursor?.id,
+    };
+    for (const field of filters) values[`f_${field}`] = query[field];
+    const rows = await this.compiled.run(
+      tx,
+      shape,
+      () => this.buildList({ sortField, descending, filters, search: Boolean(search), cursor: Boolean(cursor), owner: Boolean(owner), siteFiltered }),
+      values,
+    );
     const more = rows.length > limit;
     const data = more ? rows.slice(0, limit) : rows;
     const last = data[data.length - 1];
     const nextCursor =
       more && last ? encodeCursor({ sort: sortSpec, value: (last[sortField] ?? null) as string | number | boolean | null, id: String(last.id) }) : null;
     return { data, nextCursor };
+  }
+
+  /** The list query for one shape, with placeholders for every value (compiled once, then prepared). */
+  private buildList(shape: {
+    sortField: string;
+    descending: boolean;
+    filters: string[];
+    search: boolean;
+    cursor: boolean;
+    owner: boolean;
+    siteFiltered: boolean;
+  }) {
+    const sortColumn = this.col[shape.sortField] as PgColumn;
+    const idColumn = this.col.id as PgColumn;
+    const conditions: SQL[] = [];
+    if (shape.siteFiltered) conditions.push(eq(this.col.siteId as PgColumn, sql.placeholder('site')));
+    const ownerColumn = this.resource.options.ownerColumn;
+    if (shape.owner && ownerColumn) conditions.push(eq(this.col[ownerColumn] as PgColumn, sql.placeholder('owner')));
+    for (const field of shape.filters) conditions.push(eq(this.col[field] as PgColumn, sql.placeholder(`f_${field}`)));
+    if (shape.search) {
+      const matches = (this.resource.options.search ?? []).map((f) => ilike(this.col[f] as PgColumn, sql.placeholder('q')));
+      conditions.push(matches.length === 1 ? (matches[0] as SQL) : (or(...matches) as SQL));
+    }
+    if (shape.cursor) {
+      const beyond = shape.descending ? lt : gt;
+      conditions.push(
+        shape.sortField === 'id'
+          ? beyond(idColumn, sql.placeholder('cursorId'))
+          : (or(
+              beyond(sortColumn, sql.placeholder('cursorValue')),
+              and(eq(sortColumn, sql.placeholder('cursorValue')), beyond(idColumn, sql.placeholder('cursorId'))),
+            ) as SQL),
+      );
+    }
+    const order = shape.descending ? desc : asc;
+    return this.dialectFree
+      .select()
+      .from(this.table)
+      .where(and(...conditions))
+      .orderBy(...(shape.sortField === 'id' ? [order(idColumn)] : [order(sortColumn), order(idColumn)]))
+      .limit(sql.placeholder('limit'));
   }
 
   async get(tx: Tx, siteId: string, id: string, caller: Caller): Promise<Row> {

@@ -3,11 +3,16 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AdmiralApp } from '../../kernel/http/app-types.js';
 import { badRequest, problemResponses } from '../../kernel/http/problem.js';
 import type { Kernel } from '../../kernel/module.js';
-import type { AuthService } from './auth-service.js';
+import { type AuthService, signedInBody } from './auth-service.js';
 import { clearedSessionCookie, readCredential, sessionCookie } from './credentials.js';
+import { absentBodyAsEmpty, EmptyBodySchema } from './no-body.js';
+import { ownAccount } from './own-account.js';
 import { SESSION_POLICY } from './policy.js';
+import { type AuthRateLimits, signInIdentifier } from './rate-limits.js';
+import { committing } from './refusal.js';
 import { ChangePasswordSchema, CountSchema, RefreshSchema, SignedInSchema, SignInSchema, TokensSchema } from './schemas.js';
 import type { SessionService } from './session-service.js';
+import { TwoFactorChallengeSchema } from './two-factor-schemas.js';
 
 const tags = ['Authentication'];
 
@@ -28,17 +33,22 @@ function maybeSetCookie(request: FastifyRequest, reply: FastifyReply, token: str
   if (wanted || viaCookie) reply.header('set-cookie', sessionCookie(token, SESSION_POLICY.idleSeconds));
 }
 
-export function authRoutes(app: AdmiralApp, kernel: Kernel, services: IdentityServices): void {
+export function authRoutes(app: AdmiralApp, kernel: Kernel, services: IdentityServices, limits: AuthRateLimits): void {
   app.post(
     '/auth/sign-in',
     {
-      config: { public: true },
+      config: { public: true, secretResponse: true },
+      onRequest: limits.perIp('sign-in'),
+      preHandler: limits.perAccount('sign-in', signInIdentifier),
       schema: {
         tags,
         operationId: 'signIn',
         summary: 'Sign in with email or username and password',
+        description:
+          'Answers the session tokens, or, for a user with two-factor on, `{ twoFactorRequired: true, challenge, expiresAt }`: ' +
+          'finish with POST /v1/auth/two-factor.',
         body: SignInSchema,
-        response: { 200: SignedInSchema, ...problemResponses(400, 401, 413, 415, 422, 429) },
+        response: { 200: Type.Union([SignedInSchema, Type.Ref(TwoFactorChallengeSchema)]), ...problemResponses(400, 401, 413, 415, 422, 429) },
       },
     },
     async (request, reply) => {
@@ -48,16 +58,16 @@ export function authRoutes(app: AdmiralApp, kernel: Kernel, services: IdentitySe
         throw badRequest('validation_failed', 'Send either email or username.', [{ in: 'body', pointer: '/email', detail: 'send either email or username' }]);
       }
       const signedIn = await services.auth.signIn({ identifier, password, deviceFingerprint: deviceId }, request.auditActor());
-      if (cookie) reply.header('set-cookie', sessionCookie(signedIn.token, SESSION_POLICY.idleSeconds));
+      if (cookie && 'token' in signedIn) reply.header('set-cookie', sessionCookie(signedIn.token, SESSION_POLICY.idleSeconds));
       reply.header('cache-control', 'no-store');
-      return signedIn;
+      return 'token' in signedIn ? signedInBody(signedIn) : signedIn;
     },
   );
 
   app.post(
     '/auth/refresh',
     {
-      config: { public: true },
+      config: { public: true, secretResponse: true },
       schema: {
         tags,
         operationId: 'refreshSession',
@@ -67,7 +77,7 @@ export function authRoutes(app: AdmiralApp, kernel: Kernel, services: IdentitySe
       },
     },
     async (request, reply) => {
-      const issued = await kernel.db.asPlatform({}, (tx) => services.sessions.refresh(tx, request.body.refreshToken, request.auditActor()));
+      const issued = await committing(kernel.db, {}, (tx) => services.sessions.refresh(tx, request.body.refreshToken, request.auditActor()));
       maybeSetCookie(request, reply, issued.token, false);
       reply.header('cache-control', 'no-store');
       return { token: issued.token, refreshToken: issued.refreshToken, expiresAt: issued.expiresAt };
@@ -79,11 +89,12 @@ export function authRoutes(app: AdmiralApp, kernel: Kernel, services: IdentitySe
       everywhere ? '/auth/sign-out-everywhere' : '/auth/sign-out',
       {
         config: { authenticated: true },
+        preValidation: absentBodyAsEmpty,
         schema: {
           tags,
           operationId: everywhere ? 'signOutEverywhere' : 'signOut',
           summary: everywhere ? 'End every session of the caller' : 'End the current session',
-          body: Type.Optional(Type.Object({}, { additionalProperties: false })),
+          body: EmptyBodySchema,
           response: { 200: CountSchema, ...problemResponses(400, 401) },
         },
       },
@@ -107,12 +118,11 @@ export function authRoutes(app: AdmiralApp, kernel: Kernel, services: IdentitySe
         operationId: 'changePassword',
         summary: 'Change your password (ends your other sessions)',
         body: ChangePasswordSchema,
-        response: { 204: Type.Null(), ...problemResponses(400, 401, 422) },
+        response: { 204: Type.Null(), ...problemResponses(400, 401, 403, 422) },
       },
     },
     async (request, reply) => {
-      const userId = request.principal?.userId;
-      if (!userId) throw badRequest('not_a_user', 'Only a person has a password.');
+      const userId = ownAccount(request);
       await request.platform((tx) =>
         services.auth.changePassword(
           tx,

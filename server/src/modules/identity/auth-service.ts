@@ -1,13 +1,17 @@
-import { and, eq, or, sql } from 'drizzle-orm';
+import { and, eq, or } from 'drizzle-orm';
 import type { AuditActor, AuditWriter } from '../../kernel/audit/writer.js';
 import { decoyHash, hashPassword, needsRehash, verifyPassword } from '../../kernel/crypto/passwords.js';
-import { sha256Hex } from '../../kernel/crypto/tokens.js';
 import type { Database, Tx } from '../../kernel/db/transaction.js';
 import { forbidden, ProblemError, unprocessable } from '../../kernel/http/problem.js';
+import { deviceFingerprint, touchDevice } from './devices.js';
+import { countFailure, isLocked } from './lockout.js';
 import { assertAcceptablePassword } from './password-policy.js';
-import { lockSecondsAfter, SESSION_POLICY } from './policy.js';
-import { accounts, devices, type sessions, users } from './schema.js';
+import { SESSION_POLICY } from './policy.js';
+import { committing, Refusal } from './refusal.js';
+import { accounts, type sessions, users } from './schema.js';
 import type { IssuedTokens, SessionService } from './session-service.js';
+import { SignInChallenges, type TwoFactorChallenge } from './sign-in-challenges.js';
+import type { ProofAccepted, TwoFactorCodes, TwoFactorProof } from './two-factor-codes.js';
 import { publicUser, type User } from './user-service.js';
 
 export interface SignInInput {
@@ -20,20 +24,38 @@ export interface SignedIn extends IssuedTokens {
   user: ReturnType<typeof publicUser>;
 }
 
+/** The response body: the session id stays on the server. */
+export function signedInBody(signedIn: SignedIn): Omit<SignedIn, 'sessionId'> {
+  const { sessionId: _sessionId, ...body } = signedIn;
+  return body;
+}
+
+export interface TwoFactorInput {
+  challenge: string;
+  proof: TwoFactorProof;
+}
+
 /** One answer for every failed sign-in: unknown user, wrong password, locked, banned or disabled alike. */
 export const invalidCredentials = () => new ProblemError(401, 'invalid_credentials', 'The email/username or password is not correct.');
+const invalidChallenge = () => new ProblemError(401, 'invalid_challenge', 'The sign-in challenge is not valid, was used or has expired. Sign in again.');
+const wrongCode = () => new ProblemError(401, 'invalid_two_factor_code', 'The two-factor code is not correct (or was already used).');
 
 type Candidate = { user: User; passwordHash: string | null };
 
-/** Sign-in, sign-out, password changes and impersonation. */
+const activeBan = (user: User) => user.banned && (!user.banExpires || Date.parse(user.banExpires) > Date.now());
+
+/** Sign-in (password, then the second factor when it is on), sign-out, password changes and impersonation. */
 export class AuthService {
+  private readonly challenges = new SignInChallenges();
+
   constructor(
     private readonly db: Database,
     private readonly audit: AuditWriter,
     private readonly sessionService: SessionService,
+    private readonly codes: TwoFactorCodes,
   ) {}
 
-  async signIn(input: SignInInput, actor: AuditActor): Promise<SignedIn> {
+  async signIn(input: SignInInput, actor: AuditActor): Promise<SignedIn | TwoFactorChallenge> {
     const identifier = input.identifier.trim().toLowerCase();
     const candidate = await this.db.asPlatform({}, (tx) => this.findCandidate(tx, identifier));
     // Always exactly one argon2 verification, so timing does not tell whether the account exists.
@@ -43,7 +65,70 @@ export class AuthService {
       await this.db.asPlatform({}, (tx) => this.recordFailure(tx, actor, identifier, candidate?.user ?? null, refusal ?? 'unknown_user'));
       throw invalidCredentials();
     }
-    return this.db.asPlatform({ userId: candidate.user.id }, (tx) => this.recordSuccess(tx, actor, candidate, input));
+    const rehash = candidate.passwordHash && needsRehash(candidate.passwordHash) ? await hashPassword(input.password) : null;
+    const fingerprint = deviceFingerprint(actor, input.deviceFingerprint);
+    return this.db.asPlatform({ userId: candidate.user.id }, async (tx) => {
+      if (rehash) {
+        await tx
+          .update(accounts)
+          .set({ passwordHash: rehash })
+          .where(and(eq(accounts.userId, candidate.user.id), eq(accounts.providerId, 'credential')));
+      }
+      if (!candidate.user.twoFactorEnabled) return this.completeSignIn(tx, actor, candidate.user, fingerprint, null);
+      const challenge = await this.challenges.issue(tx, candidate.user.id, fingerprint);
+      await this.audit.write(
+        tx,
+        { ...actor, userId: candidate.user.id },
+        { siteId: null, action: 'auth.two_factor_challenged', category: 'identity', targetType: 'user', targetId: candidate.user.id },
+      );
+      return challenge;
+    });
+  }
+
+  /**
+   * Second step of sign-in: the challenge and a code (or a recovery code). A wrong code is audited, counts
+   * toward the account's lockout and toward burning the challenge; a right one while locked is refused too.
+   */
+  async completeTwoFactor(input: TwoFactorInput, actor: AuditActor): Promise<SignedIn> {
+    return committing(this.db, {}, async (tx) => {
+      const challenge = await this.challenges.find(tx, input.challenge);
+      const [user] = challenge ? await tx.select().from(users).where(eq(users.id, challenge.userId)).for('update') : [];
+      const method = 'code' in input.proof ? 'totp' : 'recovery_code';
+      const fail = (error: string, metadata: Record<string, unknown> = {}) =>
+        this.audit.write(
+          tx,
+          { ...actor, userId: user?.id ?? null },
+          {
+            siteId: null,
+            action: 'auth.two_factor',
+            category: 'identity',
+            targetType: 'user',
+            targetId: user?.id,
+            success: false,
+            error,
+            metadata: { method, ...metadata },
+          },
+        );
+      if (!challenge || !user || !this.challenges.isLive(challenge)) {
+        await fail('invalid_challenge');
+        return new Refusal(invalidChallenge());
+      }
+      if (user.status !== 'active' || activeBan(user) || !user.twoFactorEnabled) {
+        await this.challenges.spend(tx, challenge);
+        await fail(`status_${user.banned ? 'banned' : user.status}`);
+        return new Refusal(invalidChallenge());
+      }
+      const locked = isLocked(user);
+      const accepted = locked ? null : await this.codes.accept(tx, user.id, input.proof);
+      if (!accepted) {
+        await this.challenges.countWrongCode(tx, challenge);
+        const lockedUntil = await countFailure(tx, user.id);
+        await fail(locked ? 'locked' : 'wrong_code', { lockedUntil });
+        return new Refusal(wrongCode());
+      }
+      await this.challenges.spend(tx, challenge);
+      return this.completeSignIn(tx, actor, user, challenge.deviceFingerprint ?? deviceFingerprint(actor), accepted);
+    });
   }
 
   private async findCandidate(tx: Tx, identifier: string): Promise<Candidate | null> {
@@ -60,27 +145,16 @@ export class AuthService {
     if (!candidate) return 'unknown_user';
     const { user } = candidate;
     if (!candidate.passwordHash) return 'no_password';
-    if (user.lockedUntil && Date.parse(user.lockedUntil) > Date.now()) return 'locked';
+    if (isLocked(user)) return 'locked';
     if (!passwordOk) return 'wrong_password';
     if (user.status !== 'active') return `status_${user.status}`;
-    if (user.banned && (!user.banExpires || Date.parse(user.banExpires) > Date.now())) return 'banned';
+    if (activeBan(user)) return 'banned';
     return null;
   }
 
   private async recordFailure(tx: Tx, actor: AuditActor, identifier: string, user: User | null, reason: string): Promise<void> {
-    let lockedUntil: string | null = null;
-    if (user && (reason === 'wrong_password' || reason === 'locked')) {
-      const [updated] = await tx
-        .update(users)
-        .set({ failedSignIns: sql`${users.failedSignIns} + 1` })
-        .where(eq(users.id, user.id))
-        .returning({ failures: users.failedSignIns });
-      const lockSeconds = lockSecondsAfter(updated?.failures ?? 0);
-      if (lockSeconds > 0) {
-        lockedUntil = new Date(Date.now() + lockSeconds * 1000).toISOString();
-        await tx.update(users).set({ lockedUntil }).where(eq(users.id, user.id));
-      }
-    }
+    const counts = user && (reason === 'wrong_password' || reason === 'locked');
+    const lockedUntil = counts ? await countFailure(tx, user.id) : null;
     await this.audit.write(
       tx,
       { ...actor, userId: user?.id ?? null },
@@ -97,19 +171,33 @@ export class AuthService {
     );
   }
 
-  private async recordSuccess(tx: Tx, actor: AuditActor, candidate: Candidate, input: SignInInput): Promise<SignedIn> {
-    const { user } = candidate;
+  /** The session at the end of a successful sign-in: counters reset, an expired ban cleared, the device noted. */
+  private async completeSignIn(tx: Tx, actor: AuditActor, user: User, fingerprint: string, twoFactor: ProofAccepted | null): Promise<SignedIn> {
     const updates: Partial<typeof users.$inferInsert> = { failedSignIns: 0, lockedUntil: null, lastLoginAt: new Date().toISOString() };
     if (user.banned) Object.assign(updates, { banned: false, banReason: null, banExpires: null }); // the ban had expired
     const [fresh] = await tx.update(users).set(updates).where(eq(users.id, user.id)).returning();
-    if (candidate.passwordHash && needsRehash(candidate.passwordHash)) {
-      await tx
-        .update(accounts)
-        .set({ passwordHash: await hashPassword(input.password) })
-        .where(and(eq(accounts.userId, user.id), eq(accounts.providerId, 'credential')));
+    if (user.banned) {
+      await this.audit.write(
+        tx,
+        { ...actor, userId: user.id },
+        {
+          siteId: null,
+          action: 'user.ban_expired',
+          category: 'identity',
+          targetType: 'user',
+          targetId: user.id,
+          before: { banned: true, banReason: user.banReason, banExpires: user.banExpires },
+          after: { banned: false },
+        },
+      );
     }
-    const device = await this.touchDevice(tx, actor, user.id, input.deviceFingerprint);
-    const issued = await this.sessionService.create(tx, user.id, { ip: actor.ip, userAgent: actor.userAgent, deviceId: device.id });
+    const device = await touchDevice(tx, this.audit, actor, user.id, fingerprint);
+    const issued = await this.sessionService.create(tx, user.id, {
+      ip: actor.ip,
+      userAgent: actor.userAgent,
+      deviceId: device.id,
+      twoFactorVerified: twoFactor !== null,
+    });
     await this.audit.write(
       tx,
       { ...actor, userId: user.id, sessionId: issued.sessionId },
@@ -120,28 +208,10 @@ export class AuthService {
         targetType: 'user',
         targetId: user.id,
         success: true,
-        metadata: { newDevice: device.isNew },
+        metadata: { newDevice: device.isNew, twoFactor: twoFactor?.method ?? null, codesLeft: twoFactor?.codesLeft },
       },
     );
     return { ...issued, user: publicUser(fresh as User) };
-  }
-
-  /** Known devices by fingerprint (client-supplied id, else the user agent); a new one is audited. */
-  private async touchDevice(tx: Tx, actor: AuditActor, userId: string, clientFingerprint?: string): Promise<{ id: string; isNew: boolean }> {
-    const fingerprint = sha256Hex(clientFingerprint ?? `ua:${actor.userAgent ?? 'unknown'}`);
-    const [existing] = await tx
-      .update(devices)
-      .set({ lastSeenAt: new Date().toISOString(), lastIp: actor.ip })
-      .where(and(eq(devices.userId, userId), eq(devices.fingerprint, fingerprint)))
-      .returning({ id: devices.id });
-    if (existing) return { id: existing.id, isNew: false };
-    const [created] = await tx
-      .insert(devices)
-      .values({ userId, fingerprint, userAgent: actor.userAgent?.slice(0, 512) ?? null, platform: platformOf(actor.userAgent), lastIp: actor.ip })
-      .returning({ id: devices.id });
-    const id = (created as { id: string }).id;
-    await this.audit.write(tx, { ...actor, userId }, { siteId: null, action: 'auth.new_device', category: 'identity', targetType: 'device', targetId: id });
-    return { id, isNew: true };
   }
 
   async signOut(tx: Tx, actor: AuditActor, session: typeof sessions.$inferSelect, everywhere: boolean): Promise<number> {
@@ -219,14 +289,4 @@ export class AuthService {
     );
     return issued;
   }
-}
-
-function platformOf(userAgent: string | null): string | null {
-  if (!userAgent) return null;
-  if (/android/i.test(userAgent)) return 'android';
-  if (/iphone|ipad|ios/i.test(userAgent)) return 'ios';
-  if (/mac os/i.test(userAgent)) return 'macos';
-  if (/windows/i.test(userAgent)) return 'windows';
-  if (/linux/i.test(userAgent)) return 'linux';
-  return 'other';
 }

@@ -10,10 +10,10 @@ export const IDENTITY_PERMISSIONS = {
 } as const;
 
 export const identityPermissions: PermissionDefinition[] = [
-  { key: IDENTITY_PERMISSIONS.usersRead, description: 'See users, their sessions and devices' },
-  { key: IDENTITY_PERMISSIONS.usersCreate, description: 'Create users' },
-  { key: IDENTITY_PERMISSIONS.usersUpdate, description: "Edit users' profiles and reset their passwords" },
-  { key: IDENTITY_PERMISSIONS.usersBan, description: 'Ban and unban users' },
-  { key: IDENTITY_PERMISSIONS.usersImpersonate, description: 'Act as another user (time-limited, audited)' },
-  { key: IDENTITY_PERMISSIONS.sessionsRevoke, description: "Revoke other users' sessions" },
+  { key: IDENTITY_PERMISSIONS.usersRead, description: 'See users, their sessions and devices', scope: 'platform' },
+  { key: IDENTITY_PERMISSIONS.usersCreate, description: 'Create users', scope: 'platform' },
+  { key: IDENTITY_PERMISSIONS.usersUpdate, description: "Edit users' profiles and reset their passwords", scope: 'platform' },
+  { key: IDENTITY_PERMISSIONS.usersBan, description: 'Ban and unban users', scope: 'platform' },
+  { key: IDENTITY_PERMISSIONS.usersImpersonate, description: 'Act as another user (time-limited, audited)', scope: 'platform' },
+  { key: IDENTITY_PERMISSIONS.sessionsRevoke, description: "Revoke other users' sessions", scope: 'platform' },
 ];

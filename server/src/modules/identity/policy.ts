@@ -10,6 +10,13 @@ export const SESSION_POLICY = {
   impersonationSeconds: 30 * 60,
 } as const;
 
+export const TWO_FACTOR_POLICY = {
+  /** How long a sign-in challenge (password accepted, code pending) stays valid. */
+  challengeSeconds: 5 * 60,
+  /** Wrong codes one challenge tolerates before it is burnt (each also counts toward lockout). */
+  challengeAttempts: 5,
+} as const;
+
 export const LOCKOUT_POLICY = {
   /** Failed sign-ins allowed before the account locks. */
   freeAttempts: 5,

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, check, index, integer, jsonb, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, boolean, check, index, integer, jsonb, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { createdAtColumn, idColumn, timestampColumn, updatedAtColumn } from '../../kernel/db/columns.js';
 
 export const USER_STATUSES = ['active', 'suspended', 'banned', 'deleted'] as const;
@@ -139,6 +139,59 @@ export const verifications = pgTable(
     createdAt: createdAtColumn(),
   },
   (t) => [uniqueIndex('verifications_token_hash_key').on(t.tokenHash), index('verifications_user_idx').on(t.userId, t.purpose)],
+);
+
+/**
+ * A user's TOTP authenticator (RFC 6238). The shared secret is sealed with the master secret (SecretBox);
+ * the row is pending until a first code confirms it, which also sets users.two_factor_enabled.
+ */
+export const twoFactors = pgTable('two_factors', {
+  userId: uuid('user_id')
+    .primaryKey()
+    .references(() => users.id, { onDelete: 'cascade' }),
+  secretEnc: text('secret_enc').notNull(),
+  confirmedAt: timestampColumn('confirmed_at'),
+  /** The last time step a code was accepted for: it and every earlier step are refused (replay protection). */
+  lastUsedStep: bigint('last_used_step', { mode: 'number' }),
+  createdAt: createdAtColumn(),
+  updatedAt: updatedAtColumn(),
+});
+
+/** One-time recovery codes (shown once at confirmation), stored as SHA-256 digests; each works once. */
+export const recoveryCodes = pgTable(
+  'two_factor_recovery_codes',
+  {
+    id: idColumn(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    codeHash: text('code_hash').notNull(),
+    usedAt: timestampColumn('used_at'),
+    createdAt: createdAtColumn(),
+  },
+  (t) => [uniqueIndex('two_factor_recovery_codes_user_hash_key').on(t.userId, t.codeHash)],
+);
+
+/**
+ * The step between a correct password and a session for users with two-factor: an opaque token (stored
+ * hashed), bound to the user, short-lived, spent by the first correct code, burnt after too many wrong ones.
+ */
+export const twoFactorChallenges = pgTable(
+  'two_factor_challenges',
+  {
+    id: idColumn(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    tokenHash: text('token_hash').notNull(),
+    /** The device fingerprint (SHA-256) the sign-in presented, so the session records the same device. */
+    deviceFingerprint: text('device_fingerprint'),
+    attempts: integer('attempts').notNull().default(0),
+    expiresAt: timestampColumn('expires_at').notNull(),
+    usedAt: timestampColumn('used_at'),
+    createdAt: createdAtColumn(),
+  },
+  (t) => [uniqueIndex('two_factor_challenges_token_hash_key').on(t.tokenHash), index('two_factor_challenges_user_idx').on(t.userId)],
 );
 
 /** Staff details (seed 001 admin_users). */

@@ -4,6 +4,7 @@ import { randomToken, sha256Hex } from '../../kernel/crypto/tokens.js';
 import type { Tx } from '../../kernel/db/transaction.js';
 import { notFound, ProblemError } from '../../kernel/http/problem.js';
 import { SESSION_POLICY } from './policy.js';
+import { Refusal } from './refusal.js';
 import { sessions } from './schema.js';
 
 export interface IssuedTokens {
@@ -56,9 +57,10 @@ export class SessionService {
 
   /**
    * Rotates a session's tokens. A refresh token that was already rotated away is proof that someone holds a
-   * stolen copy: the whole session is revoked and the reuse audited.
+   * stolen copy: the whole session is revoked and the reuse audited, and the refusal is returned (not
+   * thrown) so that the revocation commits: run it through `committing`.
    */
-  async refresh(tx: Tx, refreshToken: string, actor: AuditActor): Promise<IssuedTokens & { userId: string }> {
+  async refresh(tx: Tx, refreshToken: string, actor: AuditActor): Promise<(IssuedTokens & { userId: string }) | Refusal> {
     const hash = sha256Hex(refreshToken);
     const [current] = await tx.select().from(sessions).where(eq(sessions.refreshTokenHash, hash)).for('update');
     if (!current) {
@@ -78,7 +80,7 @@ export class SessionService {
             error: 'a rotated refresh token was presented again; the session was revoked',
           },
         );
-        throw new ProblemError(401, 'refresh_token_reused', 'This refresh token was already used; the session has been ended. Sign in again.');
+        return new Refusal(new ProblemError(401, 'refresh_token_reused', 'This refresh token was already used; the session has been ended. Sign in again.'));
       }
       throw new ProblemError(401, 'invalid_refresh_token', 'The refresh token is not valid.');
     }
