@@ -11,9 +11,9 @@
 --
 -- Callable by admiral_app, but only for the chain of the site its transaction is bound to (app.site_id; unset
 -- = the platform chain): a tenant cannot verify, or learn the size of, another site's chain. The function
--- reads across RLS through the owner's maintenance policy (app.rls_bypass, raised for this call only by the
--- SET clause). STABLE: every statement sees one snapshot, so the rows and the chain head agree even while
--- writers append.
+-- reads across RLS through the owner's maintenance policy (app.rls_bypass, raised for this call and put back
+-- as it was; a SET clause would be neater, but only a superuser may create one for a custom setting). STABLE:
+-- every statement sees one snapshot, so the rows and the chain head agree even while writers append.
 CREATE FUNCTION admiral_verify_audit_chain(
   p_site uuid,
   OUT chain_rows bigint,
@@ -21,9 +21,7 @@ CREATE FUNCTION admiral_verify_audit_chain(
   OUT break_id uuid,
   OUT break_reason text
 )
-LANGUAGE plpgsql STABLE SECURITY DEFINER
-SET search_path = public, pg_temp
-SET app.rls_bypass = 'on'
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = public, pg_temp
 AS $$
 DECLARE
   chain refcursor;
@@ -31,10 +29,12 @@ DECLARE
   expected_seq bigint := 1;
   previous text := repeat('0', 64);
   head audit_chain_heads%ROWTYPE;
+  bypass text := coalesce(current_setting('app.rls_bypass', true), '');
 BEGIN
   IF p_site IS DISTINCT FROM nullif(current_setting('app.site_id', true), '')::uuid THEN
     RAISE EXCEPTION 'only the audit chain of the current site (app.site_id) may be verified' USING ERRCODE = 'insufficient_privilege';
   END IF;
+  PERFORM set_config('app.rls_bypass', 'on', true);
   -- Two spellings of one query, so each uses the (site_id, seq) index.
   IF p_site IS NULL THEN
     OPEN chain FOR SELECT a.id, a.seq, a.prev_hash, a.hash, audit_hash(a) AS expected FROM audit_logs a WHERE a.site_id IS NULL ORDER BY a.seq;
@@ -70,13 +70,14 @@ BEGIN
     ELSE
       SELECT count(*) INTO chain_rows FROM audit_logs a WHERE a.site_id = p_site;
     END IF;
-    RETURN;
+  ELSE
+    SELECT * INTO head FROM audit_chain_heads h WHERE h.chain_key = coalesce(p_site, '00000000-0000-0000-0000-000000000000');
+    IF coalesce(head.seq, 0) <> chain_rows OR (head.hash IS NOT NULL AND head.hash <> previous) THEN
+      break_seq := chain_rows + 1;
+      break_reason := 'head_mismatch';
+    END IF;
   END IF;
-  SELECT * INTO head FROM audit_chain_heads h WHERE h.chain_key = coalesce(p_site, '00000000-0000-0000-0000-000000000000');
-  IF coalesce(head.seq, 0) <> chain_rows OR (head.hash IS NOT NULL AND head.hash <> previous) THEN
-    break_seq := chain_rows + 1;
-    break_reason := 'head_mismatch';
-  END IF;
+  PERFORM set_config('app.rls_bypass', bypass, true);
 END
 $$;
 --> statement-breakpoint

@@ -197,8 +197,10 @@ export function loadConfig(env: Source = process.env, cwd = process.cwd()): Conf
   }
   const databaseUrl = postgresUrl(src, 'DATABASE_URL');
   const databaseRuntimeUrl = postgresUrl(src, 'DATABASE_RUNTIME_URL');
-  if (nodeEnv === 'production' && databaseUrl && !databaseRuntimeUrl && !secret) {
-    throw new ConfigError('ADMIRAL_SECRET', 'is missing; expected it (or DATABASE_RUNTIME_URL) when DATABASE_URL is set in production');
+  // In production the master secret must come from configuration: it derives the runtime role's password
+  // and the key that seals TOTP and OAuth secrets, so a lost local file would lock those out.
+  if (nodeEnv === 'production' && !secret) {
+    throw new ConfigError('ADMIRAL_SECRET', 'is missing; expected at least 32 characters of random text in production (e.g. `openssl rand -base64 48`)');
   }
   const publicUrl = src.PUBLIC_URL || undefined;
   if (publicUrl) {

@@ -68,7 +68,10 @@ export async function startAdmiral(options: StartOptions): Promise<Admiral> {
     metrics,
     pollingIntervalSeconds: options.jobPollingIntervalSeconds,
   });
-  const identity = identityResolver(pool, { allowedOrigins: config.corsOrigins });
+  // Cookie-authenticated changes may come from the console's own public origin too (behind a TLS proxy the
+  // request itself looks like http://, so the same-origin comparison alone would refuse it).
+  const publicOrigin = config.publicUrl ? [new URL(config.publicUrl).origin] : [];
+  const identity = identityResolver(pool, { allowedOrigins: [...config.corsOrigins, ...publicOrigin] });
   const principals = typeof options.principals === 'function' ? options.principals(identity) : (options.principals ?? identity);
   let built: Awaited<ReturnType<typeof buildApp>> | undefined;
   try {

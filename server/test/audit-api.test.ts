@@ -69,7 +69,11 @@ describe('GET /v1/sites/{siteId}/audit-logs', () => {
     ['targetId', { targetId: '+SUM(1,2)' }, (r) => r.targetId === '+SUM(1,2)'],
     ['success=false', { success: 'false' }, (r) => !r.success],
     ['success=true', { success: 'true' }, (r) => r.success],
-    ['several at once', { actorUserId: ids.bob, action: 'domain.*', success: 'true' }, (r) => r.actorUserId === ids.bob && r.action.startsWith('domain.') && r.success],
+    [
+      'several at once',
+      { actorUserId: ids.bob, action: 'domain.*', success: 'true' },
+      (r) => r.actorUserId === ids.bob && r.action.startsWith('domain.') && r.success,
+    ],
   ];
   it.each(filters)('filter %s narrows to exactly the matching rows', async (_name, query, matches) => {
     const expected = trailA.filter(matches);
@@ -217,7 +221,12 @@ describe('GET …/audit-logs/verify', () => {
     await forgeRow(admiral, later.id);
     await forgeRow(admiral, victim.id);
     const broken = await get(`${siteA}/audit-logs/verify`, as('alice'));
-    expect(broken.json()).toEqual({ siteId: ids.siteA, ok: false, rows: trailA.length, firstBreak: { seq: victim.seq, id: victim.id, reason: 'hash_mismatch' } });
+    expect(broken.json()).toEqual({
+      siteId: ids.siteA,
+      ok: false,
+      rows: trailA.length,
+      firstBreak: { seq: victim.seq, id: victim.id, reason: 'hash_mismatch' },
+    });
     // Other chains are unaffected.
     expect((await get(`${siteB}/audit-logs/verify`, as('carol'))).json()).toMatchObject({ ok: true, rows: 2 });
     expect((await get('/v1/audit-logs/verify', superAdmin)).json()).toMatchObject({ ok: true });
@@ -229,7 +238,8 @@ describe('GET …/audit-logs/verify', () => {
     await expect(verify(ids.siteB)).rejects.toMatchObject({ code: '42501' });
     await expect(verify(null)).rejects.toMatchObject({ code: '42501' });
     expect((await verify(ids.siteA)).rows[0]).toMatchObject({ break_reason: 'hash_mismatch' });
-    const fromPlatform = (siteId: string) => admiral.kernel.db.asPlatform({}, (tx) => tx.$client.query('SELECT * FROM admiral_verify_audit_chain($1)', [siteId]));
+    const fromPlatform = (siteId: string) =>
+      admiral.kernel.db.asPlatform({}, (tx) => tx.$client.query('SELECT * FROM admiral_verify_audit_chain($1)', [siteId]));
     await expect(fromPlatform(ids.siteB)).rejects.toMatchObject({ code: '42501' });
     // The runtime role itself still cannot read across sites, nor see the chain heads.
     await expect(admiral.kernel.db.withTenant({ siteId: ids.siteA }, (tx) => tx.$client.query('SELECT * FROM audit_chain_heads'))).rejects.toMatchObject({

@@ -3,10 +3,10 @@ import { uuidv7 } from 'uuidv7';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AUDIT_COLUMNS } from '../src/modules/audit/export-format.js';
 import { EXPORT_BATCH_SIZE } from '../src/modules/audit/service.js';
+import { waitFor } from './fixtures/process.js';
 import { expectProblem } from './helpers/access.js';
 import { startTestAdmiral, superAdmin, type TestAdmiral } from './helpers/app.js';
 import { type AuditLog, as, bulkRows, csvToRow, ids, listAll, parseCsv, seedAuditTrail, tokens, writeRow } from './helpers/audit.js';
-import { waitFor } from './fixtures/process.js';
 
 let admiral: TestAdmiral;
 const siteA = `/v1/sites/${ids.siteA}`;
@@ -108,6 +108,19 @@ describe('GET …/audit-logs/export', () => {
     expectProblem(await download(`/v1/sites/${uuidv7()}/audit-logs/export?format=csv`, superAdmin), 404, 'not_found');
   });
 
+  it('HEAD answers with the headers, without reading or recording anything', async () => {
+    const exports = async () => (await listAll(admiral, `${siteA}/audit-logs`, as('alice'), { action: 'audit.exported' })).length;
+    const before = await exports();
+    const head = await admiral.app.inject({ method: 'HEAD', url: `${siteA}/audit-logs/export?format=csv`, headers: as('alice') });
+    expect(head.statusCode, head.body).toBe(200);
+    expect(head.headers['content-type']).toMatch(/^text\/csv/);
+    expect(head.headers['content-disposition']).toMatch(/^attachment; filename="audit-.+\.csv"$/);
+    expect(head.body).toBe('');
+    expect(await exports()).toBe(before);
+    const unknown = await admiral.app.inject({ method: 'HEAD', url: `/v1/sites/${uuidv7()}/audit-logs/export?format=csv`, headers: superAdmin });
+    expect(unknown.statusCode).toBe(404);
+  });
+
   it('the platform chain exports too (platform callers only)', async () => {
     expectProblem(await download('/v1/audit-logs/export?format=ndjson'), 403, 'permission_denied');
     const response = await download('/v1/audit-logs/export?format=ndjson', superAdmin);
@@ -138,6 +151,9 @@ describe('export streaming', () => {
     await new Promise((resolve) => response.once('data', resolve));
     response.pause();
     await waitFor(async () => (await openTransactions()) === 1, 10_000, 'the export to wait for its reader inside its transaction');
+    // Still waiting a second later: the server holds back for the reader instead of buffering the rest.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(await openTransactions()).toBe(1);
     request.on('error', () => {});
     request.destroy();
     await waitFor(async () => (await openTransactions()) === 0, 10_000, 'the export transaction to end after the client left');

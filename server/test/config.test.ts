@@ -134,7 +134,13 @@ describe('loadConfig: bad values name the variable, the problem and what is expe
       env: { NODE_ENV: 'production', DATABASE_URL: 'postgres://u:p@h/db' },
       variable: 'ADMIRAL_SECRET',
       problem: /is missing/,
-      expected: /expected it \(or DATABASE_RUNTIME_URL\)/,
+      expected: /expected at least 32 characters of random text in production/,
+    },
+    {
+      env: { NODE_ENV: 'production', DATABASE_URL: 'postgres://u:p@h/db', DATABASE_RUNTIME_URL: 'postgres://r:p@h/db' },
+      variable: 'ADMIRAL_SECRET',
+      problem: /is missing/,
+      expected: /expected at least 32 characters of random text in production/,
     },
   ];
 

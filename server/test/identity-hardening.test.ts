@@ -6,10 +6,11 @@ import { createUser, NO_RATE_LIMITS, signIn, signInOk } from './helpers/identity
 const ALLOWED_ORIGIN = 'https://console.example.test';
 const HOST = 'admin.example.test';
 const OWN_ORIGIN = `http://${HOST}`;
+const PUBLIC_URL = 'https://public.example.test';
 
 let admiral: TestAdmiral;
 beforeAll(async () => {
-  admiral = await startTestAdmiral({ env: { ...NO_RATE_LIMITS, CORS_ORIGINS: ALLOWED_ORIGIN } });
+  admiral = await startTestAdmiral({ env: { ...NO_RATE_LIMITS, CORS_ORIGINS: ALLOWED_ORIGIN, PUBLIC_URL } });
 });
 afterAll(async () => admiral?.stop());
 
@@ -47,7 +48,7 @@ describe('CSRF: cookie-authenticated changes need a same-origin Origin or Refere
   it('refuses an unsafe request with no Origin/Referer, or a foreign one', async () => {
     const { cookie } = await cookieSession();
     for (const extra of [{}, { origin: 'https://evil.example' }, { referer: 'https://evil.example/page' }, { origin: 'null' }, { referer: 'not a url' }]) {
-      const response = await admiral.app.inject({ method: 'POST', url: '/v1/me/two-factor', headers: { cookie, host: HOST, ...extra } });
+      const response = await admiral.app.inject({ method: 'POST', url: '/v1/me/two-factor', headers: { cookie, host: HOST, ...extra }, payload: {} });
       expect(response.statusCode, JSON.stringify(extra)).toBe(403);
       expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
       expect(response.json().code).toBe('csrf_rejected');
@@ -55,13 +56,30 @@ describe('CSRF: cookie-authenticated changes need a same-origin Origin or Refere
     expect((await admiral.db.ownerQuery('SELECT count(*)::int AS n FROM two_factors')).rows[0]).toEqual({ n: 0 });
   });
 
-  it('accepts the own origin, the own origin as Referer and a configured console origin', async () => {
+  it('accepts the own origin, the own origin as Referer, a configured console origin and PUBLIC_URL', async () => {
     const { cookie } = await cookieSession();
-    const own = await admiral.app.inject({ method: 'POST', url: '/v1/me/two-factor', headers: { cookie, host: HOST, origin: OWN_ORIGIN } });
+    const behindProxy = await admiral.app.inject({
+      method: 'POST',
+      url: '/v1/me/two-factor',
+      headers: { cookie, host: HOST, origin: PUBLIC_URL },
+      payload: {},
+    });
+    expect(behindProxy.statusCode, behindProxy.body).toBe(201);
+    const own = await admiral.app.inject({ method: 'POST', url: '/v1/me/two-factor', headers: { cookie, host: HOST, origin: OWN_ORIGIN }, payload: {} });
     expect(own.statusCode, own.body).toBe(201);
-    const allowed = await admiral.app.inject({ method: 'POST', url: '/v1/me/two-factor', headers: { cookie, host: HOST, origin: ALLOWED_ORIGIN } });
+    const allowed = await admiral.app.inject({
+      method: 'POST',
+      url: '/v1/me/two-factor',
+      headers: { cookie, host: HOST, origin: ALLOWED_ORIGIN },
+      payload: {},
+    });
     expect(allowed.statusCode, allowed.body).toBe(201);
-    const out = await admiral.app.inject({ method: 'POST', url: '/v1/auth/sign-out', headers: { cookie, host: HOST, referer: `${OWN_ORIGIN}/console/account` } });
+    const out = await admiral.app.inject({
+      method: 'POST',
+      url: '/v1/auth/sign-out',
+      headers: { cookie, host: HOST, referer: `${OWN_ORIGIN}/console/account` },
+      payload: {},
+    });
     expect(out.statusCode, out.body).toBe(200);
     expect(String(out.headers['set-cookie'])).toMatch(/^__Host-admiral_session=; Path=\/; HttpOnly; Secure; SameSite=Strict; Max-Age=0$/);
     const after = await admiral.app.inject({ method: 'GET', url: '/v1/me', headers: { cookie, host: HOST } });
@@ -71,7 +89,12 @@ describe('CSRF: cookie-authenticated changes need a same-origin Origin or Refere
   it('does not apply to bearer tokens (not sent by browsers on their own)', async () => {
     const user = await createUser(admiral);
     const { token } = await signInOk(admiral, user);
-    const response = await admiral.app.inject({ method: 'POST', url: '/v1/me/two-factor', headers: { ...bearer(token), origin: 'https://evil.example' } });
+    const response = await admiral.app.inject({
+      method: 'POST',
+      url: '/v1/me/two-factor',
+      headers: { ...bearer(token), origin: 'https://evil.example' },
+      payload: {},
+    });
     expect(response.statusCode, response.body).toBe(201);
   });
 });
@@ -115,7 +138,12 @@ describe('argon2 concurrency', () => {
     const started = performance.now();
     const responses = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
-        signIn(admiral, i % 3 === 0 ? { email: user.email, password: user.password } : { email: i % 2 ? other.email : `ghost${i}@example.test`, password: 'Wrong-but-long-enough' }),
+        signIn(
+          admiral,
+          i % 3 === 0
+            ? { email: user.email, password: user.password }
+            : { email: i % 2 ? other.email : `ghost${i}@example.test`, password: 'Wrong-but-long-enough' },
+        ),
       ),
     );
     const elapsed = performance.now() - started;

@@ -118,7 +118,7 @@ describe('impersonation', () => {
     const adminTokens = await signInOk(admiral, admin);
     const targetOwn = await signInOk(admiral, target);
 
-    const start = await admiral.app.inject({ method: 'POST', url: `/v1/users/${target.id}/impersonate`, headers: bearer(adminTokens.token) });
+    const start = await admiral.app.inject({ method: 'POST', url: `/v1/users/${target.id}/impersonate`, headers: bearer(adminTokens.token), payload: {} });
     expect(start.statusCode, start.body).toBe(200);
     const imp = start.json();
     expect(Date.parse(imp.expiresAt)).toBeLessThanOrEqual(Date.now() + 30 * 60_000 + 1000);
@@ -139,7 +139,7 @@ describe('impersonation', () => {
 
     // The impersonator cannot change the account's credentials, nor impersonate further.
     for (const [method, url, payload] of [
-      ['POST', '/v1/me/two-factor', undefined],
+      ['POST', '/v1/me/two-factor', {}],
       ['POST', '/v1/me/password', { currentPassword: target.password, newPassword: strongPassword() }],
     ] as const) {
       const response = await admiral.app.inject({ method, url, headers: bearer(imp.token), payload });
@@ -147,7 +147,7 @@ describe('impersonation', () => {
       expect(response.json().code).toBe('not_while_impersonating');
     }
     const other = await createUser(admiral);
-    const nested = await admiral.app.inject({ method: 'POST', url: `/v1/users/${other.id}/impersonate`, headers: bearer(imp.token) });
+    const nested = await admiral.app.inject({ method: 'POST', url: `/v1/users/${other.id}/impersonate`, headers: bearer(imp.token), payload: {} });
     expect(nested.statusCode).toBe(403);
   });
 
@@ -156,11 +156,16 @@ describe('impersonation', () => {
     const otherAdmin = await createUser(admiral, { isSuperAdmin: true });
     const plain = await createUser(admiral);
     const adminTokens = await signInOk(admiral, admin);
-    const refused = await admiral.app.inject({ method: 'POST', url: `/v1/users/${otherAdmin.id}/impersonate`, headers: bearer(adminTokens.token) });
+    const refused = await admiral.app.inject({
+      method: 'POST',
+      url: `/v1/users/${otherAdmin.id}/impersonate`,
+      headers: bearer(adminTokens.token),
+      payload: {},
+    });
     expect(refused.statusCode).toBe(403);
     expect(refused.json().code).toBe('cannot_impersonate_super_admin');
     const plainTokens = await signInOk(admiral, plain);
-    const denied = await admiral.app.inject({ method: 'POST', url: `/v1/users/${admin.id}/impersonate`, headers: bearer(plainTokens.token) });
+    const denied = await admiral.app.inject({ method: 'POST', url: `/v1/users/${admin.id}/impersonate`, headers: bearer(plainTokens.token), payload: {} });
     expect(denied.statusCode).toBe(403);
     expect(denied.json().code).toBe('permission_denied');
     const { rows } = await admiral.db.ownerQuery('SELECT count(*)::int AS n FROM sessions WHERE impersonated_by IS NOT NULL AND user_id = ANY($1)', [

@@ -134,7 +134,7 @@ describe('ending sessions', () => {
   it('refuses a signed-out token on the very next request', async () => {
     const user = await createUser(admiral);
     const { token } = await signInOk(admiral, user);
-    const out = await admiral.app.inject({ method: 'POST', url: '/v1/auth/sign-out', headers: bearer(token) });
+    const out = await admiral.app.inject({ method: 'POST', url: '/v1/auth/sign-out', headers: bearer(token), payload: {} });
     expect(out.statusCode, out.body).toBe(200);
     expect(out.json()).toEqual({ ended: 1 });
     expect((await me(admiral, token)).statusCode).toBe(401);

@@ -47,22 +47,33 @@ export function writeRow(admiral: TestAdmiral, siteId: string, entry: Omit<Audit
   return admiral.kernel.db.withTenant({ siteId }, (tx) => databaseAuditWriter.write(tx, { ...systemActor, ...actor }, { siteId, ...entry }));
 }
 
-/** Appends `count` rows to a site's chain in one statement (the chain trigger still runs per row). */
+/**
+ * Appends `count` rows to a site's chain, a statement per 1000 (the chain trigger still runs per row; one
+ * transaction per batch keeps the chain-head row's version chain short).
+ */
 export async function bulkRows(admiral: TestAdmiral, siteId: string, count: number, padding = 0): Promise<void> {
-  await admiral.kernel.db.withTenant({ siteId }, (tx) =>
-    tx.$client.query(
-      `INSERT INTO audit_logs (id, site_id, seq, action, category, success, metadata, after, prev_hash, hash)
-       SELECT gen_random_uuid(), $1, 0, 'bulk.row', 'bulk', true, jsonb_build_object('i', i), jsonb_build_object('pad', repeat('x', $3)), '', ''
-       FROM generate_series(1, $2::int) i`,
-      [siteId, count, padding],
-    ),
-  );
+  for (let start = 1; start <= count; start += 1000) {
+    await admiral.kernel.db.withTenant({ siteId }, (tx) =>
+      tx.$client.query(
+        `INSERT INTO audit_logs (id, site_id, seq, action, category, success, metadata, after, prev_hash, hash)
+         SELECT gen_random_uuid(), $1, 0, 'bulk.row', 'bulk', true, jsonb_build_object('i', i), jsonb_build_object('pad', repeat('x', $4)), '', ''
+         FROM generate_series($2::int, $3::int) i`,
+        [siteId, start, Math.min(count, start + 999), padding],
+      ),
+    );
+  }
 }
 
-async function call(admiral: TestAdmiral, method: 'POST' | 'PATCH' | 'DELETE', url: string, headers: Record<string, string>, payload?: object) {
+async function call(
+  admiral: TestAdmiral,
+  method: 'POST' | 'PATCH' | 'DELETE',
+  url: string,
+  headers: Record<string, string>,
+  payload?: object,
+): Promise<{ id: string }> {
   const response = await admiral.app.inject({ method, url, headers, ...(payload ? { payload } : {}) });
   expect(response.statusCode, response.body).toBeLessThan(300);
-  return response.statusCode === 204 ? {} : (response.json() as { id: string });
+  return (response.statusCode === 204 ? { id: '' } : response.json()) as { id: string };
 }
 
 /**
@@ -85,7 +96,12 @@ export async function seedAuditTrail(admiral: TestAdmiral): Promise<void> {
   await call(admiral, 'DELETE', `${domains(ids.siteA)}/${bobs[2]}`, as('bob'));
   for (let i = 0; i < 2; i++) await call(admiral, 'POST', domains(ids.siteB), as('carol'), { domainName: `carol-${i}.b.test` });
   await writeRow(admiral, ids.siteA, { action: 'report.generated', category: 'reports', targetType: 'report', targetId: 'r-1' }, { apiKeyId: ids.apiKey });
-  await writeRow(admiral, ids.siteA, { action: 'domain.verification_failed', category: 'tenancy', success: false, error: 'no TXT record' }, { userId: ids.bob });
+  await writeRow(
+    admiral,
+    ids.siteA,
+    { action: 'domain.verification_failed', category: 'tenancy', success: false, error: 'no TXT record' },
+    { userId: ids.bob },
+  );
   await writeRow(admiral, ids.siteA, { action: 'under_score', category: 'escaping' });
   await writeRow(admiral, ids.siteA, { action: 'underXscore', category: 'escaping' });
   await writeRow(admiral, ids.siteA, { ...hostileEntry, description: '' }, { userId: ids.alice, userAgent: '-ua', ip: '198.51.100.7' });

@@ -85,7 +85,7 @@ export const codeAt = (secret: string, offsetSeconds = 0) => totpCode(secret, Da
  * confirms with the previous step's code (30 s of skew), leaving the current and the next step unused.
  */
 export async function enableTwoFactor(admiral: TestAdmiral, token: string): Promise<{ secret: string; recoveryCodes: string[] }> {
-  const enrol = await admiral.app.inject({ method: 'POST', url: '/v1/me/two-factor', headers: bearer(token) });
+  const enrol = await admiral.app.inject({ method: 'POST', url: '/v1/me/two-factor', headers: bearer(token), payload: {} });
   expect(enrol.statusCode, enrol.body).toBe(201);
   const { secret } = enrol.json();
   await awayFromStepBoundary();

@@ -31,8 +31,7 @@ export async function verifyAuditChainIn(client: pg.ClientBase, siteId: string |
   const { rows } = await client.query<VerificationRow>('SELECT chain_rows, break_seq, break_id, break_reason FROM admiral_verify_audit_chain($1)', [siteId]);
   const row = rows[0];
   if (!row) throw new Error('admiral_verify_audit_chain returned no row');
-  const firstBreak: ChainBreak | null =
-    row.break_reason === null ? null : { seq: Number(row.break_seq), id: row.break_id, reason: row.break_reason };
+  const firstBreak: ChainBreak | null = row.break_reason === null ? null : { seq: Number(row.break_seq), id: row.break_id, reason: row.break_reason };
   return { siteId, rows: Number(row.chain_rows), ok: firstBreak === null, firstBreak };
 }
 

@@ -62,14 +62,20 @@ export class HostRouter {
   apply(change: ResourceChange): void {
     const previous = this.hostById.get(change.id);
     // A mapping read by the last full refresh: its old host name is unknown here, so re-read.
-    if (change.kind !== 'created' && previous === undefined) return this.requestRefresh();
+    if (change.kind !== 'created' && previous === undefined) {
+      this.requestRefresh();
+      return;
+    }
     if (previous !== undefined) this.byHost.delete(previous);
     const row = change.row as { domainName?: unknown; siteId?: unknown; isActive?: unknown } | null;
     if (!row) {
       this.hostById.delete(change.id);
       return;
     }
-    if (typeof row.domainName !== 'string' || typeof row.siteId !== 'string') return this.requestRefresh();
+    if (typeof row.domainName !== 'string' || typeof row.siteId !== 'string') {
+      this.requestRefresh();
+      return;
+    }
     if (row.isActive === true) this.byHost.set(row.domainName, row.siteId);
     this.hostById.set(change.id, row.domainName);
   }

@@ -1,4 +1,4 @@
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import type { AuditActor } from '../../kernel/audit/writer.js';
 import type { Tx } from '../../kernel/db/transaction.js';
 import { auditExportChunks, EXPORT_MEDIA } from './export-format.js';
@@ -16,7 +16,11 @@ export interface AuditExport {
   fileName: string;
 }
 
-const stamp = (date: Date) => date.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+const stamp = (date: Date) =>
+  date
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
 
 /**
  * Records the export, then streams the filtered trail from one read-only transaction in keyset batches. The
@@ -26,9 +30,16 @@ const stamp = (date: Date) => date.toISOString().replace(/[-:]/g, '').replace(/\
 export async function openAuditExport(
   run: TxRunner,
   service: AuditLogService,
-  request: { actor: AuditActor; scope: AuditScope; format: ExportFormat; filters: AuditFilters },
+  request: { actor: AuditActor; scope: AuditScope; format: ExportFormat; filters: AuditFilters; headOnly: boolean },
 ): Promise<AuditExport> {
   const { actor, scope, format, filters } = request;
+  const media = EXPORT_MEDIA[format];
+  const fileName = `audit-${scope.siteId ?? 'platform'}-${stamp(new Date())}.${media.extension}`;
+  // HEAD: the same headers and the same refusals (unknown or inactive site), but nothing read and nothing recorded.
+  if (request.headOnly) {
+    await run(async () => undefined);
+    return { body: Readable.from([]), contentType: media.contentType, fileName };
+  }
   await run((tx) => service.recordExport(tx, actor, scope, format, filters));
   const body = await streamFromTransaction(
     (work) =>
@@ -38,6 +49,5 @@ export async function openAuditExport(
       }),
     (tx) => auditExportChunks(service.batches(tx, scope, filters), format),
   );
-  const media = EXPORT_MEDIA[format];
-  return { body, contentType: media.contentType, fileName: `audit-${scope.siteId ?? 'platform'}-${stamp(new Date())}.${media.extension}` };
+  return { body, contentType: media.contentType, fileName };
 }

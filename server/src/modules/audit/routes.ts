@@ -95,7 +95,8 @@ export function auditLogRoutes(app: AdmiralApp, service: AuditLogService, chain:
     async (request, reply) => {
       const { format, ...filters } = request.query;
       const scope = chain.scope(request);
-      const download = await openAuditExport(chain.run(request), service, { actor: request.auditActor(), scope, format, filters });
+      const headOnly = request.method === 'HEAD';
+      const download = await openAuditExport(chain.run(request), service, { actor: request.auditActor(), scope, format, filters, headOnly });
       reply
         .header('content-type', download.contentType)
         .header('content-disposition', `attachment; filename="${download.fileName}"`)

@@ -39,8 +39,10 @@ export class AuditLogService {
   /**
    * A user's timeline on a site: the rows they wrote as the actor. Derived from the trail rather than stored
    * apart (seeds 000 kept a separate user_activity_logs): every privileged action is already audited, in the
-   * same transaction as the change, so a second write path could only drift from it. Sign-ins and other
-   * platform events live on the platform chain, not in a site's timeline.
+   * same transaction as the change, so a second write path could only drift from it. Not a SQL view: one
+   * with a site_id column would be a tenant relation outside the RLS checks (and needs security_invoker);
+   * this query is the view. Sign-ins and other platform events live on the platform chain, not in a site's
+   * timeline. An unknown user has an empty timeline: a deleted user's rows stay readable.
    */
   activity(tx: Tx, siteId: string, userId: string, query: AuditFilters): Promise<AuditLogPage> {
     return this.list(tx, { siteId }, { ...query, actorUserId: userId, actorApiKeyId: undefined });

@@ -5,7 +5,6 @@ import { badRequest, problemResponses } from '../../kernel/http/problem.js';
 import type { Kernel } from '../../kernel/module.js';
 import { type AuthService, signedInBody } from './auth-service.js';
 import { clearedSessionCookie, readCredential, sessionCookie } from './credentials.js';
-import { absentBodyAsEmpty, EmptyBodySchema } from './no-body.js';
 import { ownAccount } from './own-account.js';
 import { SESSION_POLICY } from './policy.js';
 import { type AuthRateLimits, signInIdentifier } from './rate-limits.js';
@@ -89,12 +88,11 @@ export function authRoutes(app: AdmiralApp, kernel: Kernel, services: IdentitySe
       everywhere ? '/auth/sign-out-everywhere' : '/auth/sign-out',
       {
         config: { authenticated: true },
-        preValidation: absentBodyAsEmpty,
         schema: {
           tags,
           operationId: everywhere ? 'signOutEverywhere' : 'signOut',
           summary: everywhere ? 'End every session of the caller' : 'End the current session',
-          body: EmptyBodySchema,
+          body: Type.Optional(Type.Object({}, { additionalProperties: false })),
           response: { 200: CountSchema, ...problemResponses(400, 401) },
         },
       },

@@ -17,6 +17,8 @@ import { TwoFactorChallengeSchema } from './two-factor-schemas.js';
 import { TwoFactorService } from './two-factor-service.js';
 import { userRoutes } from './user-routes.js';
 import { UserService } from './user-service.js';
+import { verificationRoutes } from './verification-routes.js';
+import { VerificationService } from './verification-service.js';
 
 export { identityResolver } from './principal-resolver.js';
 export { users } from './schema.js';
@@ -61,6 +63,7 @@ export function identityModule() {
         const limits = authRateLimits(kernel);
         authRoutes(app, kernel, { auth, sessions: sessionService }, limits);
         twoFactorRoutes(app, { auth, twoFactor: new TwoFactorService(kernel.db, kernel.audit, codes) }, limits);
+        verificationRoutes(app, new VerificationService(kernel.db, kernel.audit, sessionService, kernel.config.publicUrl), limits);
         meRoutes(app, kernel, { users: userService, sessions: sessionService });
         userRoutes(app, kernel, { users: userService, sessions: sessionService, auth });
       },

@@ -17,6 +17,13 @@ export const TWO_FACTOR_POLICY = {
   challengeAttempts: 5,
 } as const;
 
+export const VERIFICATION_POLICY = {
+  /** A password-reset link works this long (and once). */
+  passwordResetSeconds: 30 * 60,
+  /** An email-verification link works this long (and once). */
+  emailVerificationSeconds: 24 * 60 * 60,
+} as const;
+
 export const LOCKOUT_POLICY = {
   /** Failed sign-ins allowed before the account locks. */
   freeAttempts: 5,

@@ -4,7 +4,6 @@ import type { AdmiralApp } from '../../kernel/http/app-types.js';
 import { problemResponses } from '../../kernel/http/problem.js';
 import { type AuthService, signedInBody } from './auth-service.js';
 import { sessionCookie } from './credentials.js';
-import { absentBodyAsEmpty, EmptyBodySchema } from './no-body.js';
 import { ownAccount } from './own-account.js';
 import { SESSION_POLICY } from './policy.js';
 import { type AuthRateLimits, signedInUser } from './rate-limits.js';
@@ -45,12 +44,11 @@ export function twoFactorRoutes(app: AdmiralApp, services: { auth: AuthService; 
     '/me/two-factor',
     {
       config: { authenticated: true, secretResponse: true },
-      preValidation: absentBodyAsEmpty,
       schema: {
         tags,
         operationId: 'enrolTwoFactor',
         summary: 'Start TOTP enrolment: a new secret and otpauth:// URI (not active until confirmed)',
-        body: EmptyBodySchema,
+        body: Type.Optional(Type.Object({}, { additionalProperties: false })),
         response: { 201: EnrolmentSchema, ...problemResponses(400, 401, 403, 409) },
       },
     },

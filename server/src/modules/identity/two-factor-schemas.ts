@@ -1,7 +1,8 @@
 import { Type } from '@sinclair/typebox';
 
 const DateTime = Type.String({ format: 'date-time' });
-const TotpCode = Type.String({ pattern: '^[0-9]{6}$', description: 'The 6-digit code the authenticator shows' });
+// Six characters; that they are digits is the verifier's check (a non-digit code is simply a wrong code).
+const TotpCode = Type.String({ minLength: 6, maxLength: 6, description: 'The 6-digit code the authenticator shows' });
 const RecoveryCode = Type.String({ minLength: 8, maxLength: 64, description: 'One of the recovery codes (each works once)' });
 const Challenge = Type.String({ minLength: 1, maxLength: 200 });
 

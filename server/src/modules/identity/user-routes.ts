@@ -4,7 +4,6 @@ import { etagOf } from '../../kernel/http/etag.js';
 import { forbidden, notFound, problemResponses } from '../../kernel/http/problem.js';
 import type { Kernel } from '../../kernel/module.js';
 import type { AuthService } from './auth-service.js';
-import { absentBodyAsEmpty, EmptyBodySchema } from './no-body.js';
 import { IDENTITY_PERMISSIONS as P } from './permissions.js';
 import {
   BanSchema,
@@ -110,13 +109,12 @@ export function userRoutes(app: AdmiralApp, kernel: Kernel, services: { users: U
     '/users/:userId/unban',
     {
       config: { permission: P.usersBan },
-      preValidation: absentBodyAsEmpty,
       schema: {
         tags,
         operationId: 'unbanUser',
         summary: 'Lift a ban',
         params: UserParamsSchema,
-        body: EmptyBodySchema,
+        body: Type.Optional(Type.Object({}, { additionalProperties: false })),
         response: { 200: Type.Ref(UserSchema), ...problemResponses(400, 401, 403, 404, 409) },
       },
     },
@@ -176,13 +174,12 @@ export function userRoutes(app: AdmiralApp, kernel: Kernel, services: { users: U
     '/users/:userId/impersonate',
     {
       config: { permission: P.usersImpersonate, secretResponse: true },
-      preValidation: absentBodyAsEmpty,
       schema: {
         tags,
         operationId: 'impersonateUser',
         summary: 'Start a short session as this user (audited with both identities)',
         params: UserParamsSchema,
-        body: EmptyBodySchema,
+        body: Type.Optional(Type.Object({}, { additionalProperties: false })),
         response: { 200: TokensSchema, ...problemResponses(400, 401, 403, 404, 422) },
       },
     },

@@ -1,0 +1,163 @@
+import { and, eq, isNull, sql } from 'drizzle-orm';
+import type { AuditActor, AuditWriter } from '../../kernel/audit/writer.js';
+import { hashPassword } from '../../kernel/crypto/passwords.js';
+import { randomToken, sha256Hex } from '../../kernel/crypto/tokens.js';
+import type { Database, Tx } from '../../kernel/db/transaction.js';
+import { badRequest } from '../../kernel/http/problem.js';
+import { assertAcceptablePassword } from './password-policy.js';
+import { VERIFICATION_POLICY } from './policy.js';
+import { accounts, mailOutbox, users, verifications } from './schema.js';
+import type { SessionService } from './session-service.js';
+
+type Purpose = (typeof verifications.$inferSelect)['purpose'];
+
+const invalidToken = () => badRequest('invalid_token', 'The link is not valid, was already used or has expired. Ask for a new one.');
+
+/**
+ * Password reset and email verification: single-use tokens (stored as SHA-256 digests) sent by mail. Mail
+ * goes to the outbox (status `stored`: the console shows it until a mail transport sends it).
+ */
+export class VerificationService {
+  constructor(
+    private readonly db: Database,
+    private readonly audit: AuditWriter,
+    private readonly sessions: SessionService,
+    private readonly publicUrl: string | undefined,
+  ) {}
+
+  /** Sends a reset link when the email belongs to an active user with a password; answers the same either way. */
+  async requestPasswordReset(email: string, actor: AuditActor): Promise<void> {
+    const address = email.trim().toLowerCase();
+    await this.db.asPlatform({}, async (tx) => {
+      const [user] = await tx
+        .select({ id: users.id, email: users.email, status: users.status })
+        .from(users)
+        .innerJoin(accounts, and(eq(accounts.userId, users.id), eq(accounts.providerId, 'credential')))
+        .where(eq(users.email, address));
+      if (user?.status !== 'active') {
+        await this.audit.write(tx, actor, {
+          siteId: null,
+          action: 'auth.password_reset_requested',
+          category: 'identity',
+          success: false,
+          error: user ? `status_${user.status}` : 'unknown_user',
+          metadata: { email: user ? undefined : address.slice(0, 254) },
+        });
+        return;
+      }
+      const token = await this.issue(tx, user.id, 'password_reset', VERIFICATION_POLICY.passwordResetSeconds);
+      await this.mail(tx, user.email, 'password_reset', 'Reset your Admiral password', 'reset your password', 'reset-password', token, user.id);
+      await this.audit.write(tx, actor, {
+        siteId: null,
+        action: 'auth.password_reset_requested',
+        category: 'identity',
+        targetType: 'user',
+        targetId: user.id,
+      });
+    });
+  }
+
+  /** Sets a new password with a reset token; ends every session and lifts a lockout. */
+  async resetPassword(token: string, newPassword: string, actor: AuditActor): Promise<void> {
+    const hash = sha256Hex(token);
+    const target = await this.db.asPlatform({}, (tx) => this.live(tx, hash, 'password_reset'));
+    if (!target) throw invalidToken();
+    const [user] = await this.db.asPlatform({}, (tx) => tx.select().from(users).where(eq(users.id, target.userId)));
+    assertAcceptablePassword(newPassword, [user?.email, user?.username], '/newPassword');
+    const passwordHash = await hashPassword(newPassword);
+    await this.db.asPlatform({ userId: target.userId }, async (tx) => {
+      const row = await this.consume(tx, hash, 'password_reset');
+      if (!row) throw invalidToken(); // spent concurrently
+      await tx
+        .update(accounts)
+        .set({ passwordHash })
+        .where(and(eq(accounts.userId, row.userId), eq(accounts.providerId, 'credential')));
+      await tx.update(users).set({ failedSignIns: 0, lockedUntil: null }).where(eq(users.id, row.userId));
+      const ended = await this.sessions.revokeAll(tx, row.userId, 'password_reset');
+      await this.audit.write(
+        tx,
+        { ...actor, userId: row.userId },
+        {
+          siteId: null,
+          action: 'user.password_reset',
+          category: 'identity',
+          targetType: 'user',
+          targetId: row.userId,
+          metadata: { sessionsEnded: ended },
+        },
+      );
+    });
+  }
+
+  /** Sends the signed-in user a link that confirms their email address. */
+  async requestEmailVerification(tx: Tx, actor: AuditActor, userId: string): Promise<{ alreadyVerified: boolean }> {
+    const [user] = await tx.select().from(users).where(eq(users.id, userId));
+    if (!user || user.emailVerified) return { alreadyVerified: true };
+    const token = await this.issue(tx, userId, 'email_verification', VERIFICATION_POLICY.emailVerificationSeconds);
+    await this.mail(tx, user.email, 'email_verification', 'Confirm your email address', 'confirm your email address', 'verify-email', token, userId);
+    await this.audit.write(tx, actor, {
+      siteId: null,
+      action: 'user.email_verification_requested',
+      category: 'identity',
+      targetType: 'user',
+      targetId: userId,
+    });
+    return { alreadyVerified: false };
+  }
+
+  async verifyEmail(token: string, actor: AuditActor): Promise<void> {
+    await this.db.asPlatform({}, async (tx) => {
+      const row = await this.consume(tx, sha256Hex(token), 'email_verification');
+      if (!row) throw invalidToken();
+      await tx.update(users).set({ emailVerified: true }).where(eq(users.id, row.userId));
+      await this.audit.write(
+        tx,
+        { ...actor, userId: actor.userId ?? row.userId },
+        {
+          siteId: null,
+          action: 'user.email_verified',
+          category: 'identity',
+          targetType: 'user',
+          targetId: row.userId,
+          after: { emailVerified: true },
+        },
+      );
+    });
+  }
+
+  /** A new token for the purpose; earlier unused ones of the same purpose stop working. */
+  private async issue(tx: Tx, userId: string, purpose: Purpose, seconds: number): Promise<string> {
+    await tx
+      .update(verifications)
+      .set({ usedAt: sql`now()` })
+      .where(and(eq(verifications.userId, userId), eq(verifications.purpose, purpose), isNull(verifications.usedAt)));
+    const token = randomToken('admv_');
+    const expiresAt = new Date(Date.now() + seconds * 1000).toISOString();
+    await tx.insert(verifications).values({ userId, purpose, tokenHash: sha256Hex(token), expiresAt });
+    return token;
+  }
+
+  private async live(tx: Tx, hash: string, purpose: Purpose) {
+    const [row] = await tx
+      .select()
+      .from(verifications)
+      .where(and(eq(verifications.tokenHash, hash), eq(verifications.purpose, purpose), isNull(verifications.usedAt), sql`${verifications.expiresAt} > now()`));
+    return row ?? null;
+  }
+
+  /** Marks the token used, if it is still live; returns it (null otherwise). */
+  private async consume(tx: Tx, hash: string, purpose: Purpose) {
+    const [row] = await tx
+      .update(verifications)
+      .set({ usedAt: sql`now()` })
+      .where(and(eq(verifications.tokenHash, hash), eq(verifications.purpose, purpose), isNull(verifications.usedAt), sql`${verifications.expiresAt} > now()`))
+      .returning();
+    return row ?? null;
+  }
+
+  private async mail(tx: Tx, to: string, kind: string, subject: string, what: string, path: string, token: string, userId: string): Promise<void> {
+    const link = this.publicUrl ? `${new URL(`/${path}?token=${encodeURIComponent(token)}`, this.publicUrl).toString()}\n\n` : '';
+    const textBody = `To ${what}, open this link (it works once and expires soon):\n\n${link}or enter this code: ${token}\n\nIf you did not ask for this, ignore this message.\n`;
+    await tx.insert(mailOutbox).values({ toAddress: to, subject, textBody, kind, status: 'stored', metadata: { userId } });
+  }
+}
