@@ -118,7 +118,7 @@ export async function buildApp(deps: AppDependencies): Promise<AdmiralInstance> 
     };
   });
 
-  enforceRouteAccessDeclarations(app, catalog, routes, deps.hostRouter.tenantSegments);
+  enforceRouteAccessDeclarations(app, catalog, routes, { tenant: deps.hostRouter.tenantSegments, platform: deps.hostRouter.platformSegments });
   applyRouteDefaults(app);
   registerErrorHandling(app);
   // Bodies are JSON only: without this, Fastify's built-in text/plain parser turns a mislabelled body into a

@@ -606,6 +606,10 @@ describe('host routing', () => {
     // Platform routes are not rewritten.
     const sites = await admiral.app.inject({ method: 'GET', url: '/v1/sites', headers: { ...superAdmin, host: 'tenant.example.test' } });
     expect(sites.statusCode, sites.body).toBe(200);
+    // Nor are platform routes whose first segment a tenant route also uses (/v1/users vs /v1/sites/{id}/users/…).
+    const users = await admiral.app.inject({ method: 'GET', url: '/v1/users', headers: { ...superAdmin, host: 'tenant.example.test' } });
+    expect(users.statusCode, users.body).toBe(200);
+    expect((users.json() as { data: unknown[] }).data).toBeInstanceOf(Array);
 
     // Deactivating the mapping stops the routing.
     const off = await admiral.app.inject({ method: 'PATCH', url: `${domainsUrl(siteA)}/${mapping.id}`, headers: editor, payload: { isActive: false } });

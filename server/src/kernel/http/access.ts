@@ -25,7 +25,7 @@ export function enforceRouteAccessDeclarations(
   app: FastifyInstance,
   catalog: ReadonlySet<string>,
   registry: RouteAccessRecord[],
-  tenantSegments: Set<string>,
+  segments: { tenant: Set<string>; platform: Set<string> },
 ): void {
   app.addHook('onRoute', (route: RouteOptions) => {
     const config = (route.config ?? {}) as { permission?: string; public?: boolean; authenticated?: boolean };
@@ -46,7 +46,8 @@ export function enforceRouteAccessDeclarations(
       throw new Error(`route ${String(route.method)} ${route.url} requires ${config.permission}, which no module declares`);
     }
     const tenant = route.url.startsWith('/v1/sites/:siteId/') || route.url === '/v1/sites/:siteId';
-    if (route.url.startsWith('/v1/sites/:siteId/')) tenantSegments.add(route.url.split('/')[4] ?? '');
+    if (route.url.startsWith('/v1/sites/:siteId/')) segments.tenant.add(route.url.split('/')[4] ?? '');
+    else if (route.url.startsWith('/v1/')) segments.platform.add(route.url.split('/')[2] ?? '');
     for (const method of [route.method].flat()) {
       registry.push({ method: String(method), url: route.url, permission: config.permission ?? null, authenticated: config.authenticated === true, tenant });
     }

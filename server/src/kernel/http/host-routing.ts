@@ -15,6 +15,8 @@ export class HostRouter {
   private timer: NodeJS.Timeout | undefined;
   /** First path segments (after /v1/) served by tenant routes; a mapped Host may omit /sites/{siteId}. */
   readonly tenantSegments = new Set<string>();
+  /** First path segments of platform routes: never rewritten (`/v1/users` stays the platform list on any host). */
+  readonly platformSegments = new Set<string>();
 
   constructor(
     private readonly db: Database,
@@ -90,7 +92,7 @@ export class HostRouter {
   rewrite(url: string, host: string | undefined): string {
     if (!url.startsWith('/v1/') || url.startsWith('/v1/sites/') || this.byHost.size === 0) return url;
     const segment = url.slice(4).split(/[/?#]/, 1)[0] ?? '';
-    if (!this.tenantSegments.has(segment)) return url;
+    if (!this.tenantSegments.has(segment) || this.platformSegments.has(segment)) return url;
     const site = this.siteForHost(host);
     return site ? `/v1/sites/${site}${url.slice(3)}` : url;
   }
