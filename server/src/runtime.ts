@@ -56,8 +56,8 @@ export async function migrateDatabase(target: DatabaseTarget, modules: readonly 
 export async function startAdmiral(options: StartOptions): Promise<Admiral> {
   const { config } = options;
   const target = options.target ?? (await resolveDatabase(config, options.onLog));
-  const pool = createPool({ connectionString: target.runtimeUrl, max: config.databasePoolMax, applicationName: 'admiral' });
-  const db = new Database(pool);
+  const pool = createPool({ connectionString: target.runtimeUrl, max: config.databasePoolMax, applicationName: 'admiral', pipeline: true });
+  const db = new Database(pool, { pipelined: true });
   const metrics = new Metrics({ main: pool });
   const hostRouter = new HostRouter(db);
   const modules = createModules({ hostRouter });

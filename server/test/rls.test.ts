@@ -172,3 +172,15 @@ describe('row-level security', () => {
     for (const name of tenantTableNames) expect(rlsTables).toContain(name);
   });
 });
+
+describe('timestamps', () => {
+  it('PostgreSQL text forms convert to the same RFC 3339 string on the fast and the slow path', async () => {
+    const { isoFromPostgres } = await import('../src/kernel/db/timestamps.js');
+    expect(isoFromPostgres('2026-11-22 06:05:00.524+00')).toBe('2026-11-22T06:05:00.524Z');
+    expect(isoFromPostgres('2026-11-22 06:05:00.5+00')).toBe('2026-11-22T06:05:00.500Z');
+    expect(isoFromPostgres('2026-11-22 06:05:00+00')).toBe('2026-11-22T06:05:00.000Z');
+    expect(isoFromPostgres('2026-11-22 08:05:00.524+02')).toBe('2026-11-22T06:05:00.524Z');
+    const { rows } = await admiral.db.ownerQuery<{ t: string }>("SELECT '2026-01-02 03:04:05.067+00'::timestamptz(3) AS t");
+    expect(rows[0]?.t).toBe('2026-01-02T03:04:05.067Z');
+  });
+});

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { customType, uuid } from 'drizzle-orm/pg-core';
 import { uuidv7 } from 'uuidv7';
+import { isoFromPostgres } from './timestamps.js';
 
 /** Primary key: a UUIDv7 made by the application (time-ordered, so `ORDER BY id` is creation order). */
 export const idColumn = () =>
@@ -15,7 +16,7 @@ export const idColumn = () =>
  */
 const isoTimestamp = customType<{ data: string; driverData: string }>({
   dataType: () => 'timestamp (3) with time zone',
-  fromDriver: (value) => (value.length === 26 && value.endsWith('+00') ? `${value.slice(0, 10)}T${value.slice(11, 23)}Z` : new Date(value).toISOString()),
+  fromDriver: isoFromPostgres,
   toDriver: (value) => value,
 });
 

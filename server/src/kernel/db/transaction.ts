@@ -56,7 +56,14 @@ function txFor(client: PoolClient): Tx {
  * the user for RLS, and the site's status — goes to PostgreSQL as one message: one round trip.
  */
 export class Database {
-  constructor(readonly pool: Pool) {}
+  /**
+   * `pipelined`: the pool's clients use pg's pipeline mode, so the prologue is written together with the
+   * work's first query instead of waiting a round trip for it; its result is checked before COMMIT.
+   */
+  constructor(
+    readonly pool: Pool,
+    private readonly options: { pipelined?: boolean } = {},
+  ) {}
 
   /** Tenant work: every tenant table is filtered to `ctx.siteId` by RLS. Fails if the site is unknown or inactive. */
   async withTenant<T>(ctx: TenantContext, fn: (tx: Tx) => Promise<T>): Promise<T> {
@@ -83,10 +90,20 @@ export class Database {
   private async run<T>(prologue: string, fn: (tx: Tx) => Promise<T>, check?: (results: Array<{ rows: unknown[] }>) => void): Promise<T> {
     const client = await this.pool.connect();
     let healthy = true;
+    const prologueDone = client.query(prologue) as unknown as Promise<Array<{ rows: unknown[] }>>;
+    prologueDone.catch(() => {}); // observed by verifyPrologue; never left unhandled
+    const verifyPrologue = async () => check?.(await prologueDone);
     try {
-      const results = (await client.query(prologue)) as unknown as Array<{ rows: unknown[] }>;
-      check?.(results);
-      const value = await fn(txFor(client));
+      if (!this.options.pipelined) await verifyPrologue();
+      let value: T;
+      try {
+        value = await fn(txFor(client));
+      } catch (error) {
+        // A failed prologue, or an unknown or inactive site, explains the work's failure better than its own error.
+        await verifyPrologue();
+        throw error;
+      }
+      await verifyPrologue();
       await client.query('COMMIT');
       return value;
     } catch (error) {
