@@ -3,6 +3,7 @@ import { drizzle } from 'drizzle-orm/node-postgres';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import type { AuditActor, AuditWriter } from '../audit/writer.js';
 import type { Principal } from '../auth/principal.js';
+import { escapeLike } from '../db/like.js';
 import type { Tx } from '../db/transaction.js';
 import { assertIfMatch, etagOf } from '../http/etag.js';
 import { DEFAULT_PAGE_SIZE, decodeCursor, encodeCursor } from '../http/pagination.js';
@@ -28,8 +29,6 @@ export interface ListQuery {
  * isolates tenants. Never set outside tests.
  */
 export const isolationTesting = { skipApplicationSiteFilter: false };
-
-const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /** Generic CRUD for a resource inside a tenant transaction; every write records its audit row in the same tx. */
 export class ResourceService {

@@ -1,5 +1,6 @@
 import { eq, gte, isNull, like, lt, type SQL } from 'drizzle-orm';
 import { auditLogs } from '../../kernel/audit/schema.js';
+import { escapeLike } from '../../kernel/db/like.js';
 import { type Cursor, decodeCursor, encodeCursor } from '../../kernel/http/pagination.js';
 import { badRequest } from '../../kernel/http/problem.js';
 import { isolationTesting } from '../../kernel/resources/service.js';
@@ -11,8 +12,6 @@ export interface AuditScope {
 }
 
 const SORT = '-seq';
-
-const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /**
  * The chain's rows. For a site this is the application's own filter (wall 1; RLS is wall 2, and tests switch

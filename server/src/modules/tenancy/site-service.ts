@@ -1,6 +1,7 @@
 import type { Static } from '@sinclair/typebox';
 import { and, desc, eq, ilike, lt, or, type SQL } from 'drizzle-orm';
 import type { AuditActor, AuditWriter } from '../../kernel/audit/writer.js';
+import { escapeLike } from '../../kernel/db/like.js';
 import type { Tx } from '../../kernel/db/transaction.js';
 import { assertIfMatch, etagOf } from '../../kernel/http/etag.js';
 import { DEFAULT_PAGE_SIZE, decodeCursor, encodeCursor } from '../../kernel/http/pagination.js';
@@ -9,8 +10,6 @@ import { sites } from './schema.js';
 import type { SiteCreateSchema, SiteListQuerySchema, SiteUpdateSchema } from './site-schemas.js';
 
 export type Site = typeof sites.$inferSelect;
-
-const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /** Sites are platform rows; creating one is recorded on the platform chain, changing one on the site's own. */
 export class SiteService {
