@@ -49,14 +49,16 @@ describe('configuration', () => {
 });
 
 describe('the limiter and its stores', () => {
-  it('memory: counts per key in fixed windows and starts again in the next one', async () => {
-    let now = 1_700_000_000_000;
+  it('memory: counts per key in a window that starts at the key’s first hit, then starts again', async () => {
+    let now = 1_700_000_012_345;
     const store = new MemoryRateLimitStore(() => now);
     expect((await store.hit('a', 60_000)).count).toBe(1);
+    now += 59_000;
     expect((await store.hit('a', 60_000)).count).toBe(2);
     expect((await store.hit('b', 60_000)).count).toBe(1);
-    const { resetAt } = await store.hit('a', 60_000);
-    expect(resetAt).toBe(Math.ceil(now / 60_000) * 60_000);
+    const { resetAt, count } = await store.hit('a', 60_000);
+    expect(count).toBe(3);
+    expect(resetAt).toBe(1_700_000_012_345 + 60_000);
     now = resetAt;
     expect((await store.hit('a', 60_000)).count).toBe(1);
   });

@@ -22,14 +22,9 @@ export interface WindowCount {
 
 /** Where counts live: in this process, or in Redis when several processes share the limits. */
 export interface RateLimitStore {
-  /** Counts one hit on `key` in the fixed window of `windowMs` that contains now. */
+  /** Counts one hit on `key` in its window: `windowMs` from the key's first hit (not aligned to the clock). */
   hit(key: string, windowMs: number): Promise<WindowCount>;
   close(): Promise<void>;
-}
-
-function windowOf(windowMs: number, now: number) {
-  const start = Math.floor(now / windowMs) * windowMs;
-  return { start, resetAt: start + windowMs };
 }
 
 /** Counts in a Map; expired windows are swept at most once a minute. For one process (and tests). */
@@ -42,11 +37,12 @@ export class MemoryRateLimitStore implements RateLimitStore {
   async hit(key: string, windowMs: number): Promise<WindowCount> {
     const now = this.clock();
     if (now >= this.nextSweep) this.sweep(now);
-    const { start, resetAt } = windowOf(windowMs, now);
-    const slot = `${key}:${start}`;
-    const entry = this.counts.get(slot) ?? { count: 0, resetAt };
+    let entry = this.counts.get(key);
+    if (!entry || entry.resetAt <= now) {
+      entry = { count: 0, resetAt: now + windowMs };
+      this.counts.set(key, entry);
+    }
     entry.count++;
-    this.counts.set(slot, entry);
     return { ...entry };
   }
 
@@ -60,15 +56,18 @@ export class MemoryRateLimitStore implements RateLimitStore {
   }
 }
 
-/** INCR and set the expiry on the first hit, atomically (a crash between the two would leave an immortal key). */
+/**
+ * INCR and start the window on the first hit, atomically (a crash between the two would leave an immortal
+ * key); returns the count and the milliseconds left in the window.
+ */
 const HIT_SCRIPT = `
 local count = redis.call('INCR', KEYS[1])
 if count == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
-return count`;
+return {count, redis.call('PTTL', KEYS[1])}`;
 
-type RedisWithHit = Redis & { admiralRateHit(key: string, ttlMs: number): Promise<number> };
+type RedisWithHit = Redis & { admiralRateHit(key: string, ttlMs: number): Promise<[number, number]> };
 
-/** Shared counts in Redis: one key per subject and window, expiring shortly after the window ends. */
+/** Shared counts in Redis: one key per subject, expiring when its window ends. */
 export class RedisRateLimitStore implements RateLimitStore {
   private readonly redis: RedisWithHit;
 
@@ -83,9 +82,8 @@ export class RedisRateLimitStore implements RateLimitStore {
   }
 
   async hit(key: string, windowMs: number): Promise<WindowCount> {
-    const { start, resetAt } = windowOf(windowMs, Date.now());
-    const count = await this.redis.admiralRateHit(`${this.prefix}${key}:${start}`, windowMs + 1000);
-    return { count: Number(count), resetAt };
+    const [count, ttl] = await this.redis.admiralRateHit(`${this.prefix}${key}`, windowMs);
+    return { count: Number(count), resetAt: Date.now() + Math.max(0, Number(ttl)) };
   }
 
   async close(): Promise<void> {
