@@ -1,6 +1,5 @@
-import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { childEnv, type RunResult, SERVER_DIR, TEST_SECRET, tempDir } from './fixtures/process.js';
+import { admiral as admiralCli, childEnv, type RunResult, TEST_SECRET, tempDir } from './fixtures/process.js';
 import { startTestAdmiral, type TestAdmiral } from './helpers/app.js';
 import { createTestDatabase, type TestDatabase } from './helpers/database.js';
 import { auditRows, me, NO_RATE_LIMITS, signIn, strongPassword } from './helpers/identity.js';
@@ -13,34 +12,10 @@ beforeAll(async () => {
 });
 afterAll(async () => db?.drop());
 
-/** `node bin/admiral.js …` with `input` on standard input. */
+/** `node bin/admiral.js …` with `input` on standard input (null: standard input closed at once). */
 function admiralWithStdin(args: string[], input: string | null): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['bin/admiral.js', ...args], {
-      cwd: SERVER_DIR,
-      env: childEnv({ DATABASE_URL: db.ownerUrl, ADMIRAL_SECRET: TEST_SECRET, ADMIRAL_DATA_DIR: dataDir, ADMIRAL_WORKERS: 'false' }),
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      stdout += chunk;
-    });
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-      stderr += chunk;
-    });
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`admiral ${args.join(' ')} did not finish\nstdout: ${stdout}\nstderr: ${stderr}`));
-    }, 60_000);
-    child.once('error', reject);
-    child.once('close', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr });
-    });
-    if (input === null) child.stdin.end();
-    else child.stdin.end(input);
-  });
+  const env = childEnv({ DATABASE_URL: db.ownerUrl, ADMIRAL_SECRET: TEST_SECRET, ADMIRAL_DATA_DIR: dataDir, ADMIRAL_WORKERS: 'false' });
+  return admiralCli(args, env, 60_000, input ?? '');
 }
 
 describe('admiral admin create', () => {

@@ -51,3 +51,17 @@ export function decodeCursor(raw: string, expectedSort: string): Cursor {
   }
   return { sort: parsed[0], value: parsed[1] as Cursor['value'], id: parsed[2] };
 }
+
+/**
+ * Turns the `limit + 1` rows a keyset query fetched into a page: the extra row only says there is more,
+ * and the cursor is made from the last row kept.
+ */
+export function pageFrom<T>(rows: T[], limit: number, cursorOf: (last: T) => string): { data: T[]; nextCursor: string | null } {
+  const more = rows.length > limit;
+  const data = more ? rows.slice(0, limit) : rows;
+  const last = data[data.length - 1];
+  return { data, nextCursor: more && last !== undefined ? cursorOf(last) : null };
+}
+
+/** The cursor of the default newest-first order (`-id`). */
+export const idCursor = (row: { id: string }) => encodeCursor({ sort: '-id', value: row.id, id: row.id });

@@ -8,7 +8,6 @@ import { type ListQuery, ResourceService } from './service.js';
 
 const IdParams = Type.Object({ siteId: Type.String({ format: 'uuid' }), id: Type.String({ format: 'uuid' }) });
 const SiteParams = Type.Object({ siteId: Type.String({ format: 'uuid' }) });
-const problems = problemResponses;
 const IfMatchHeaders = Type.Object({ 'if-match': Type.Optional(Type.String({ maxLength: 200 })) });
 
 /** Registers list/get/create/update/delete for a resource on the tenant router (/v1/sites/{siteId}). */
@@ -29,7 +28,7 @@ export function registerResourceRoutes(app: AdmiralApp, resource: ResourceDefini
         summary: `List ${options.pluralLabel.toLowerCase()}`,
         params: SiteParams,
         querystring: schemas.listQuery,
-        response: { 200: schemas.page, ...problems(400, 401, 403, 404) },
+        response: { 200: schemas.page, ...problemResponses(400, 401, 403, 404) },
       },
     },
     async (request) => request.tenant((tx) => service.list(tx, request.siteId as string, request.query as ListQuery, request.principal)),
@@ -44,7 +43,7 @@ export function registerResourceRoutes(app: AdmiralApp, resource: ResourceDefini
         operationId: `get${options.label.replace(/\s+/g, '')}`,
         summary: `Get one ${options.label.toLowerCase()}`,
         params: IdParams,
-        response: { 200: Type.Ref(schemas.item), ...problems(400, 401, 403, 404) },
+        response: { 200: Type.Ref(schemas.item), ...problemResponses(400, 401, 403, 404) },
       },
     },
     async (request, reply) => {
@@ -64,7 +63,7 @@ export function registerResourceRoutes(app: AdmiralApp, resource: ResourceDefini
         summary: `Create a ${options.label.toLowerCase()}`,
         params: SiteParams,
         body: Type.Ref(schemas.create),
-        response: { 201: Type.Ref(schemas.item), ...problems(400, 401, 403, 404, 409, 413, 415, 422) },
+        response: { 201: Type.Ref(schemas.item), ...problemResponses(400, 401, 403, 404, 409, 413, 415, 422) },
       },
     },
     async (request, reply) => {
@@ -91,7 +90,7 @@ export function registerResourceRoutes(app: AdmiralApp, resource: ResourceDefini
         params: IdParams,
         headers: IfMatchHeaders,
         body: Type.Ref(schemas.update),
-        response: { 200: Type.Ref(schemas.item), ...problems(400, 401, 403, 404, 409, 412, 413, 415, 422) },
+        response: { 200: Type.Ref(schemas.item), ...problemResponses(400, 401, 403, 404, 409, 412, 413, 415, 422) },
       },
     },
     async (request, reply) => {
@@ -122,7 +121,7 @@ export function registerResourceRoutes(app: AdmiralApp, resource: ResourceDefini
         summary: `Delete a ${options.label.toLowerCase()}`,
         params: IdParams,
         headers: IfMatchHeaders,
-        response: { 204: Type.Null(), ...problems(400, 401, 403, 404, 409, 412) },
+        response: { 204: Type.Null(), ...problemResponses(400, 401, 403, 404, 409, 412) },
       },
     },
     async (request, reply) => {

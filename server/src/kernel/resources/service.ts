@@ -6,7 +6,7 @@ import type { Principal } from '../auth/principal.js';
 import { escapeLike } from '../db/like.js';
 import type { Tx } from '../db/transaction.js';
 import { assertIfMatch, etagOf } from '../http/etag.js';
-import { DEFAULT_PAGE_SIZE, decodeCursor, encodeCursor } from '../http/pagination.js';
+import { DEFAULT_PAGE_SIZE, decodeCursor, encodeCursor, pageFrom } from '../http/pagination.js';
 import { forbidden, notFound } from '../http/problem.js';
 import { CompiledQueries } from './compiled-query.js';
 import type { ResourceDefinition } from './define-resource.js';
@@ -98,12 +98,9 @@ export class ResourceService {
       () => this.buildList({ sortField, descending, filters, search: Boolean(search), cursor: Boolean(cursor), owner: Boolean(owner), siteFiltered }),
       values,
     );
-    const more = rows.length > limit;
-    const data = more ? rows.slice(0, limit) : rows;
-    const last = data[data.length - 1];
-    const nextCursor =
-      more && last ? encodeCursor({ sort: sortSpec, value: (last[sortField] ?? null) as string | number | boolean | null, id: String(last.id) }) : null;
-    return { data, nextCursor };
+    return pageFrom(rows, limit, (last) =>
+      encodeCursor({ sort: sortSpec, value: (last[sortField] ?? null) as string | number | boolean | null, id: String(last.id) }),
+    );
   }
 
   /** The list query for one shape, with placeholders for every value (compiled once, then prepared). */

@@ -2,7 +2,7 @@ import type { Static } from '@sinclair/typebox';
 import { and, desc, eq, isNull, lt, type SQL, sql } from 'drizzle-orm';
 import type { AuditActor, AuditWriter } from '../../kernel/audit/writer.js';
 import type { Tx } from '../../kernel/db/transaction.js';
-import { DEFAULT_PAGE_SIZE, decodeCursor, encodeCursor } from '../../kernel/http/pagination.js';
+import { DEFAULT_PAGE_SIZE, decodeCursor, encodeCursor, idCursor, pageFrom } from '../../kernel/http/pagination.js';
 import { conflict, notFound, unprocessable } from '../../kernel/http/problem.js';
 import type { ApiKeyCreateSchema, ApiKeyListQuerySchema, ApiKeySchema, ApiKeyWithSecretSchema } from './api-key-schemas.js';
 import { newApiKey } from './api-key-secret.js';
@@ -50,10 +50,8 @@ export class ApiKeyService {
       .where(and(...conditions))
       .orderBy(desc(apiKeys.id))
       .limit(limit + 1);
-    const more = rows.length > limit;
-    const data = (more ? rows.slice(0, limit) : rows).map((row) => toApiKey(row));
-    const last = data[data.length - 1];
-    return { data, nextCursor: more && last ? encodeCursor({ sort: '-id', value: last.id, id: last.id }) : null };
+    const page = pageFrom(rows, limit, idCursor);
+    return { data: page.data.map((row) => toApiKey(row)), nextCursor: page.nextCursor };
   }
 
   async get(tx: Tx, siteId: string, apiKeyId: string): Promise<ApiKey> {

@@ -2,7 +2,7 @@ import type { Static } from '@sinclair/typebox';
 import { and, desc, eq, isNull, lt, ne, type SQL, sql } from 'drizzle-orm';
 import type { AuditActor, AuditWriter } from '../../kernel/audit/writer.js';
 import type { Tx } from '../../kernel/db/transaction.js';
-import { DEFAULT_PAGE_SIZE, decodeCursor, encodeCursor } from '../../kernel/http/pagination.js';
+import { DEFAULT_PAGE_SIZE, decodeCursor, encodeCursor, idCursor, pageFrom } from '../../kernel/http/pagination.js';
 import { conflict, notFound, unprocessable } from '../../kernel/http/problem.js';
 import { users } from '../identity/schema.js';
 import { type Authority, assertWithinAuthority } from './authority.js';
@@ -52,10 +52,8 @@ export class MembershipService {
       .where(and(...conditions))
       .orderBy(desc(memberships.id))
       .limit(limit + 1);
-    const more = rows.length > limit;
-    const data = (more ? rows.slice(0, limit) : rows).map(toMembership);
-    const last = data[data.length - 1];
-    return { data, nextCursor: more && last ? encodeCursor({ sort: '-id', value: last.id, id: last.id }) : null };
+    const page = pageFrom(rows, limit, idCursor);
+    return { data: page.data.map(toMembership), nextCursor: page.nextCursor };
   }
 
   async get(tx: Tx, siteId: string, membershipId: string, forUpdate = false): Promise<Membership> {

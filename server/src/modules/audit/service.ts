@@ -3,7 +3,7 @@ import { auditLogs } from '../../kernel/audit/schema.js';
 import { type ChainReport, verifyAuditChainIn } from '../../kernel/audit/verify.js';
 import type { AuditActor, AuditWriter } from '../../kernel/audit/writer.js';
 import type { Tx } from '../../kernel/db/transaction.js';
-import { DEFAULT_PAGE_SIZE } from '../../kernel/http/pagination.js';
+import { DEFAULT_PAGE_SIZE, pageFrom } from '../../kernel/http/pagination.js';
 import { notFound } from '../../kernel/http/problem.js';
 import { type AuditScope, chainConditions, decodeSeqCursor, encodeSeqCursor, filterConditions } from './query.js';
 import type { AuditFilters, ExportFormat } from './schemas.js';
@@ -30,10 +30,7 @@ export class AuditLogService {
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
     const before = query.cursor === undefined ? undefined : decodeSeqCursor(query.cursor);
     const rows = await this.select(tx, scope, query, before, limit + 1);
-    const more = rows.length > limit;
-    const data = more ? rows.slice(0, limit) : rows;
-    const last = data[data.length - 1];
-    return { data, nextCursor: more && last ? encodeSeqCursor(last) : null };
+    return pageFrom(rows, limit, encodeSeqCursor);
   }
 
   /**

@@ -3,7 +3,7 @@ import type { AuditActor, AuditWriter } from '../../kernel/audit/writer.js';
 import { hashPassword } from '../../kernel/crypto/passwords.js';
 import { escapeLike } from '../../kernel/db/like.js';
 import type { Tx } from '../../kernel/db/transaction.js';
-import { DEFAULT_PAGE_SIZE, decodeCursor, encodeCursor } from '../../kernel/http/pagination.js';
+import { DEFAULT_PAGE_SIZE, decodeCursor, encodeCursor, idCursor, pageFrom } from '../../kernel/http/pagination.js';
 import { conflict, notFound, unprocessable } from '../../kernel/http/problem.js';
 import { assertAcceptablePassword } from './password-policy.js';
 import { accounts, users } from './schema.js';
@@ -113,10 +113,8 @@ export class UserService {
       .where(and(...conditions))
       .orderBy(desc(users.id))
       .limit(limit + 1);
-    const more = rows.length > limit;
-    const data = more ? rows.slice(0, limit) : rows;
-    const last = data[data.length - 1];
-    return { data: data.map(publicUser), nextCursor: more && last ? encodeCursor({ sort: '-id', value: last.id, id: last.id }) : null };
+    const page = pageFrom(rows, limit, idCursor);
+    return { data: page.data.map(publicUser), nextCursor: page.nextCursor };
   }
 
   /** Bans a user (optionally until a time, after which the ban lifts itself) and ends their sessions. */

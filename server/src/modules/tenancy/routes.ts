@@ -7,7 +7,6 @@ import { SITE_PERMISSIONS } from './permissions.js';
 import { SiteCreateSchema, SiteListQuerySchema, SitePageSchema, SiteParamsSchema, SiteSchema, SiteUpdateSchema } from './site-schemas.js';
 import { SiteService } from './site-service.js';
 
-const problems = problemResponses;
 const tags = ['Sites'];
 
 export function siteRoutes(app: AdmiralApp, kernel: Kernel): void {
@@ -23,7 +22,7 @@ export function siteRoutes(app: AdmiralApp, kernel: Kernel): void {
         operationId: 'listSites',
         summary: 'List all sites (platform)',
         querystring: SiteListQuerySchema,
-        response: { 200: SitePageSchema, ...problems(400, 401, 403) },
+        response: { 200: SitePageSchema, ...problemResponses(400, 401, 403) },
       },
     },
     async (request) => request.platform((tx) => service.list(tx, request.query)),
@@ -38,7 +37,7 @@ export function siteRoutes(app: AdmiralApp, kernel: Kernel): void {
         operationId: 'createSite',
         summary: 'Create a site',
         body: Type.Ref(SiteCreateSchema),
-        response: { 201: Type.Ref(SiteSchema), ...problems(400, 401, 403, 409, 413, 415, 422) },
+        response: { 201: Type.Ref(SiteSchema), ...problemResponses(400, 401, 403, 409, 413, 415, 422) },
       },
     },
     async (request, reply) => {
@@ -57,7 +56,7 @@ export function siteRoutes(app: AdmiralApp, kernel: Kernel): void {
         operationId: 'getSite',
         summary: 'Get a site',
         params: SiteParamsSchema,
-        response: { 200: Type.Ref(SiteSchema), ...problems(400, 401, 403, 404) },
+        response: { 200: Type.Ref(SiteSchema), ...problemResponses(400, 401, 403, 404) },
       },
     },
     async (request, reply) => {
@@ -78,7 +77,7 @@ export function siteRoutes(app: AdmiralApp, kernel: Kernel): void {
         params: SiteParamsSchema,
         headers: Type.Object({ 'if-match': Type.Optional(Type.String({ maxLength: 200 })) }),
         body: Type.Ref(SiteUpdateSchema),
-        response: { 200: Type.Ref(SiteSchema), ...problems(400, 401, 403, 404, 409, 412, 413, 415, 422) },
+        response: { 200: Type.Ref(SiteSchema), ...problemResponses(400, 401, 403, 404, 409, 412, 413, 415, 422) },
       },
     },
     async (request, reply) => {

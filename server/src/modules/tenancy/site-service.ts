@@ -4,7 +4,7 @@ import type { AuditActor, AuditWriter } from '../../kernel/audit/writer.js';
 import { escapeLike } from '../../kernel/db/like.js';
 import type { Tx } from '../../kernel/db/transaction.js';
 import { assertIfMatch, etagOf } from '../../kernel/http/etag.js';
-import { DEFAULT_PAGE_SIZE, decodeCursor, encodeCursor } from '../../kernel/http/pagination.js';
+import { DEFAULT_PAGE_SIZE, decodeCursor, encodeCursor, idCursor, pageFrom } from '../../kernel/http/pagination.js';
 import { notFound } from '../../kernel/http/problem.js';
 import { sites } from './schema.js';
 import type { SiteCreateSchema, SiteListQuerySchema, SiteUpdateSchema } from './site-schemas.js';
@@ -30,10 +30,7 @@ export class SiteService {
       .where(and(...conditions))
       .orderBy(desc(sites.id))
       .limit(limit + 1);
-    const more = rows.length > limit;
-    const data = more ? rows.slice(0, limit) : rows;
-    const last = data[data.length - 1];
-    return { data, nextCursor: more && last ? encodeCursor({ sort: '-id', value: last.id, id: last.id }) : null };
+    return pageFrom(rows, limit, idCursor);
   }
 
   async get(tx: Tx, id: string, forUpdate = false): Promise<Site> {
