@@ -7,9 +7,20 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { uuidv7 } from 'uuidv7';
+import { hashPassword } from '../server/src/kernel/crypto/passwords.js';
 import { runtimePasswordFrom, runtimeUrlFrom } from '../server/src/kernel/db/connection.js';
 import { migrateDatabase } from '../server/src/runtime.js';
-import { BENCH_DATABASE, dropDatabase, postgresVersion, recreateDatabase, resetCreatedDomains, seed } from './lib/database.js';
+import { type Argon2Measurement, measureArgon2 } from './lib/argon2-ceiling.js';
+import {
+  BENCH_DATABASE,
+  dropDatabase,
+  postgresVersion,
+  recreateDatabase,
+  resetCreatedDomains,
+  type SeededIdentity,
+  seed,
+  seedIdentity,
+} from './lib/database.js';
 import type { LoadSpec } from './lib/load.js';
 import { describeMachine } from './lib/machine.js';
 import { type Measurement, measure, type ScenarioId, type ServerId, waitForQuiet } from './lib/measure.js';
@@ -21,6 +32,10 @@ const HERE = path.dirname(fileURLToPath(import.meta.url));
 /** Fixed, so the runtime role's password is the same on every run (the role is cluster-wide). */
 const BENCH_SECRET = 'admiral-bench-secret-not-for-production-0123456789';
 const BENCH_TOKEN = 'bench-token';
+/** What the fixed principal, the seeded user's role and the seeded API key all hold on the measured site. */
+const BENCH_PERMISSIONS = ['domains.read', 'domains.create'];
+const BENCH_PASSWORD = 'bench-password-correct-horse-battery';
+const ALL_SCENARIOS: ScenarioId[] = ['list', 'create', 'sign-in', 'auth'];
 
 function intEnv(name: string, fallback: number, min = 1): number {
   const raw = process.env[name];
@@ -32,9 +47,11 @@ function intEnv(name: string, fallback: number, min = 1): number {
 
 function scenariosFromEnv(): ScenarioId[] {
   const raw = process.env.BENCH_SCENARIOS;
-  if (!raw) return ['list', 'create'];
+  if (!raw) return ALL_SCENARIOS;
   const wanted = raw.split(',').map((s) => s.trim());
-  for (const s of wanted) if (s !== 'list' && s !== 'create') throw new Error(`BENCH_SCENARIOS: unknown scenario ${s}; expected list and/or create`);
+  for (const s of wanted) {
+    if (!ALL_SCENARIOS.includes(s as ScenarioId)) throw new Error(`BENCH_SCENARIOS: unknown scenario ${s}; expected some of ${ALL_SCENARIOS.join(', ')}`);
+  }
   return wanted as ScenarioId[];
 }
 
@@ -62,24 +79,50 @@ interface Target {
   headers: Record<string, string>;
 }
 
-function targets(admiral: ServerProcess, bare: ServerProcess): Record<ServerId, Target> {
+function targets(admiral: ServerProcess, bare: ServerProcess, credentials: { session: string; apiKey: string }): Record<ServerId, Target> {
   return {
     admiral: { process: admiral, prefix: '/v1', headers: { authorization: `Bearer ${BENCH_TOKEN}` } },
     bare: { process: bare, prefix: '', headers: {} },
     'bare-tx': { process: bare, prefix: '/tx', headers: {} },
+    session: { process: admiral, prefix: '/v1', headers: { authorization: `Bearer ${credentials.session}` } },
+    'api-key': { process: admiral, prefix: '/v1', headers: { authorization: `Bearer ${credentials.apiKey}` } },
   };
 }
 
+const isAdmiral = (server: ServerId) => server !== 'bare' && server !== 'bare-tx';
+
+/** Which targets each scenario measures (the diagnostic bare-tx only with the breakdown). */
+function sequenceOf(scenario: ScenarioId, breakdown: boolean): ServerId[] {
+  if (scenario === 'auth') return ['admiral', 'session', 'api-key'];
+  if (scenario === 'sign-in') return ['admiral'];
+  return breakdown ? ['admiral', 'bare', 'bare-tx'] : ['admiral', 'bare'];
+}
+
+/** A session of the seeded user, through Admiral's own sign-in. */
+async function signInOnce(admiral: ServerProcess, identity: SeededIdentity): Promise<string> {
+  const response = await fetch(`${admiral.url}/v1/auth/sign-in`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: identity.email, password: identity.password }),
+  });
+  if (response.status !== 200) throw new Error(`sign-in answered ${response.status}: ${await response.text()}`);
+  return ((await response.json()) as { token: string }).token;
+}
+
 /** What each target is asked, per scenario; creates get a unique domain name per request. */
-function loadSpecs(all: Record<ServerId, Target>, siteId: string, connections: number, durationSeconds: number) {
+function loadSpecs(all: Record<ServerId, Target>, siteId: string, connections: number, durationSeconds: number, identity: SeededIdentity) {
   let serial = 0;
-  const tags: Record<ServerId, string> = { admiral: 'a', bare: 'b', 'bare-tx': 't' };
+  const tags: Record<ServerId, string> = { admiral: 'a', bare: 'b', 'bare-tx': 't', session: 's', 'api-key': 'k' };
+  const signInBody = JSON.stringify({ email: identity.email, password: identity.password });
   return (scenario: ScenarioId, server: ServerId, round: number) =>
     (phase: 'warmup' | 'measure'): LoadSpec => {
       const target = all[server];
       const base = { url: target.process.url, connections, durationSeconds, path: `${target.prefix}/sites/${siteId}/domains` };
-      if (scenario === 'list') {
-        return { ...base, method: 'GET', path: server === 'admiral' ? `${base.path}?limit=50` : base.path, headers: target.headers };
+      if (scenario === 'list' || scenario === 'auth') {
+        return { ...base, method: 'GET', path: isAdmiral(server) ? `${base.path}?limit=50` : base.path, headers: target.headers };
+      }
+      if (scenario === 'sign-in') {
+        return { ...base, method: 'POST', path: '/v1/auth/sign-in', headers: { 'content-type': 'application/json' }, body: () => signInBody };
       }
       const tag = `${tags[server]}${round}${phase[0]}`;
       return {
@@ -92,10 +135,10 @@ function loadSpecs(all: Record<ServerId, Target>, siteId: string, connections: n
 }
 
 /** Every target must answer the same thing before its speed means anything. */
-async function sanityCheck(all: Record<ServerId, Target>, siteId: string): Promise<void> {
+async function sanityCheck(all: Record<ServerId, Target>, siteId: string, otherSiteId: string): Promise<void> {
   const pages: Partial<Record<ServerId, string>> = {};
   for (const [id, target] of Object.entries(all) as Array<[ServerId, Target]>) {
-    const response = await fetch(`${target.process.url}${target.prefix}/sites/${siteId}/domains${id === 'admiral' ? '?limit=50' : ''}`, {
+    const response = await fetch(`${target.process.url}${target.prefix}/sites/${siteId}/domains${isAdmiral(id) ? '?limit=50' : ''}`, {
       headers: target.headers,
     });
     if (response.status !== 200) throw new Error(`sanity check: ${id} answered the list with ${response.status}`);
@@ -103,10 +146,12 @@ async function sanityCheck(all: Record<ServerId, Target>, siteId: string): Promi
     if (rows.length !== 50) throw new Error(`sanity check: ${id} listed ${rows.length} rows, not 50`);
     pages[id] = rows.map((r) => r.id).join();
   }
-  if (pages.admiral !== pages.bare || pages['bare-tx'] !== pages.bare) throw new Error('sanity check: the targets do not list the same 50 rows');
-  const other = await fetch(`${all.admiral.process.url}/v1/sites/${uuidv7()}/domains?limit=50`, { headers: all.admiral.headers });
-  if (other.status !== 403)
-    throw new Error(`sanity check: Admiral answered ${other.status} for another site; expected 403 (the permission check must be real)`);
+  if (Object.values(pages).some((page) => page !== pages.bare)) throw new Error('sanity check: the targets do not list the same 50 rows');
+  for (const id of ['admiral', 'session', 'api-key'] as const) {
+    const other = await fetch(`${all[id].process.url}/v1/sites/${otherSiteId}/domains?limit=50`, { headers: all[id].headers });
+    if (other.status !== 403)
+      throw new Error(`sanity check: Admiral answered ${other.status} to ${id} for another site; expected 403 (the permission check must be real)`);
+  }
 }
 
 async function main(): Promise<void> {
@@ -135,9 +180,11 @@ async function main(): Promise<void> {
     const runtimePassword = runtimePasswordFrom(BENCH_SECRET);
     const runtimeUrl = runtimeUrlFrom(ownerUrl, runtimePassword);
     await migrateDatabase({ ownerUrl, runtimeUrl, runtimePassword, embedded: undefined });
-    const { siteId } = await seed(ownerUrl, settings.rows);
+    const { siteId, otherSiteId } = await seed(ownerUrl, settings.rows);
+    const passwordHash = await hashPassword(BENCH_PASSWORD);
+    const identity = await seedIdentity(ownerUrl, siteId, BENCH_PERMISSIONS, BENCH_PASSWORD, passwordHash);
     const machine = describeMachine(await postgresVersion(ownerUrl));
-    log(`bench: seeded ${settings.rows} domains on site ${siteId} (and as many on a neighbour site)`);
+    log(`bench: seeded ${settings.rows} domains on site ${siteId} (and as many on a neighbour site), a user and an API key`);
 
     const config: ChildConfig = {
       ownerUrl,
@@ -147,6 +194,7 @@ async function main(): Promise<void> {
       poolMax: settings.poolMax,
       siteId,
       token: BENCH_TOKEN,
+      permissions: BENCH_PERMISSIONS,
       principalId: uuidv7(),
     };
     // With BENCH_CPU_PROF=<dir>, each server writes a V8 CPU profile to <dir>/<server>/ when it stops.
@@ -157,8 +205,8 @@ async function main(): Promise<void> {
     processes.push(admiral);
     const bare = await ServerProcess.start('bare', path.join(HERE, 'servers/bare.ts'), config, { execArgv: profile('bare') });
     processes.push(bare);
-    const all = targets(admiral, bare);
-    await sanityCheck(all, siteId);
+    const all = targets(admiral, bare, { session: await signInOnce(admiral, identity), apiKey: identity.apiKey });
+    await sanityCheck(all, siteId, otherSiteId);
 
     // Other programs' work skews every figure: wait for a quiet machine before each measurement.
     const retries = intEnv('BENCH_RETRIES', 2, 0);
@@ -177,13 +225,25 @@ async function main(): Promise<void> {
            WHERE (datname = current_database() OR backend_type <> 'client backend') AND pid <> pg_backend_pid()`)
       ).rows.map((r) => r.pid);
 
-    const specFor = loadSpecs(all, siteId, settings.connections, settings.durationSeconds);
+    const specFor = loadSpecs(all, siteId, settings.connections, settings.durationSeconds, identity);
     const measurements: Measurement[] = [];
-    const sequence: ServerId[] = settings.breakdown ? ['admiral', 'bare', 'bare-tx'] : ['admiral', 'bare'];
+    const argon2: Argon2Measurement[] = [];
+    const ceiling = async (round: number) => {
+      log(`bench: sign-in round ${round}: argon2 ceiling (warm-up ${settings.warmupSeconds} s, measure ${settings.durationSeconds} s)`);
+      await waitForQuiet(quiet.threshold, quiet.maxSeconds, log);
+      const m = await measureArgon2(
+        { hash: passwordHash, password: BENCH_PASSWORD, concurrency: 2, warmupSeconds: settings.warmupSeconds, durationSeconds: settings.durationSeconds },
+        round,
+      );
+      log(`bench:   ${m.hashesPerSecond.toFixed(1)} verifications/s (${m.concurrency} at a time), machine ${(m.machineBusy * 100).toFixed(0)} % busy`);
+      argon2.push(m);
+    };
     for (const scenario of settings.scenarios) {
+      const sequence = sequenceOf(scenario, settings.breakdown);
       for (let round = 1; round <= settings.rounds; round++) {
         // Alternate who goes first, so drift (caches, table growth, other load) does not favour one side.
         const order = round % 2 === 1 ? sequence : [...sequence].reverse();
+        if (scenario === 'sign-in' && round % 2 === 0) await ceiling(round);
         for (const server of order) {
           log(`bench: ${scenario} round ${round}: ${server} (warm-up ${settings.warmupSeconds} s, measure ${settings.durationSeconds} s)`);
           await waitForQuiet(quiet.threshold, quiet.maxSeconds, log);
@@ -205,9 +265,10 @@ async function main(): Promise<void> {
           );
           measurements.push(m);
         }
+        if (scenario === 'sign-in' && round % 2 === 1) await ceiling(round);
       }
     }
-    writeFileSync(output, renderResults({ machine, settings, measurements }));
+    writeFileSync(output, renderResults({ machine, settings, measurements, argon2 }));
     log(`bench: wrote ${path.relative(process.cwd(), output)}`);
   } finally {
     await Promise.all(processes.map((p) => p.stop()));

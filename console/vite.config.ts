@@ -1,6 +1,10 @@
+import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
 
+const server = process.env.ADMIRAL_URL ?? 'http://localhost:4000';
+
 export default defineConfig({
-  build: { outDir: 'dist', emptyOutDir: true, sourcemap: true },
-  server: { proxy: { '/v1': 'http://localhost:4000', '/docs': 'http://localhost:4000' } },
+  plugins: [react()],
+  build: { outDir: 'dist', emptyOutDir: true, sourcemap: true, target: 'es2022', reportCompressedSize: true },
+  server: { proxy: { '/v1': server, '/docs': server } },
 });

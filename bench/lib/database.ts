@@ -1,3 +1,4 @@
+import { createHash, randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { uuidv7 } from 'uuidv7';
 
@@ -83,4 +84,53 @@ export async function resetCreatedDomains(owner: pg.ClientBase): Promise<number>
   const { rowCount } = await owner.query(`DELETE FROM domain_mappings WHERE domain_name NOT LIKE 'seed-%' AND domain_name NOT LIKE 'neighbour-%'`);
   await owner.query('VACUUM ANALYZE domain_mappings');
   return rowCount ?? 0;
+}
+
+/** What the identity scenarios sign in and list with. */
+export interface SeededIdentity {
+  email: string;
+  password: string;
+  /** A whole API key (`admk_<prefix>_<secret>`) on the measured site. */
+  apiKey: string;
+}
+
+/**
+ * As the owner: a user with a password (`passwordHash`, made with Admiral's own argon2id parameters) and a
+ * membership on `siteId` whose custom role grants exactly what the fixed bench principal holds, and an API key
+ * on the site with the same permissions — so the three ways of calling the list differ only in resolving the caller.
+ */
+export async function seedIdentity(
+  ownerUrl: string,
+  siteId: string,
+  permissions: readonly string[],
+  password: string,
+  passwordHash: string,
+): Promise<SeededIdentity> {
+  const userId = uuidv7();
+  const roleId = uuidv7();
+  const email = 'bench-user@bench.test';
+  const prefix = 'benchkey0001';
+  const apiKey = `admk_${prefix}_${randomBytes(32).toString('base64url')}`;
+  await withClient(ownerUrl, async (client) => {
+    await client.query('INSERT INTO users (id, email, email_verified) VALUES ($1, $2, true)', [userId, email]);
+    await client.query(`INSERT INTO accounts (id, user_id, provider_id, account_id, password_hash) VALUES ($1, $2, 'credential', $3, $4)`, [
+      uuidv7(),
+      userId,
+      userId,
+      passwordHash,
+    ]);
+    await client.query(`INSERT INTO roles (id, site_id, key, name) VALUES ($1, $2, 'bench-lister', 'Bench lister')`, [roleId, siteId]);
+    for (const key of permissions) {
+      await client.query('INSERT INTO role_permissions (role_id, site_id, permission_key) VALUES ($1, $2, $3)', [roleId, siteId, key]);
+    }
+    await client.query('INSERT INTO memberships (id, site_id, user_id, role_id) VALUES ($1, $2, $3, $4)', [uuidv7(), siteId, userId, roleId]);
+    await client.query(`INSERT INTO api_keys (id, site_id, name, prefix, secret_hash, permissions) VALUES ($1, $2, 'bench', $3, $4, $5)`, [
+      uuidv7(),
+      siteId,
+      prefix,
+      createHash('sha256').update(apiKey).digest('hex'),
+      permissions,
+    ]);
+  });
+  return { email, password, apiKey };
 }

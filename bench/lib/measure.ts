@@ -4,9 +4,13 @@ import { type LoadSpec, runLoad } from './load.js';
 import { busyShare, cpuSecondsBetween, cpuTotals, processCpuSeconds } from './machine.js';
 import type { ServerProcess } from './server-process.js';
 
-export type ScenarioId = 'list' | 'create';
-/** `bare-tx` is a diagnostic: the bare server's SQL inside Admiral's tenant transaction (see servers/bare.ts). */
-export type ServerId = 'admiral' | 'bare' | 'bare-tx';
+export type ScenarioId = 'list' | 'create' | 'sign-in' | 'auth';
+/**
+ * `bare-tx` is a diagnostic: the bare server's SQL inside Admiral's tenant transaction (see servers/bare.ts).
+ * `session` and `api-key`: Admiral's list called with a real session token or API key instead of the fixed
+ * bearer token (`admiral`), so the principal is resolved from the database (the `auth` scenario).
+ */
+export type ServerId = 'admiral' | 'bare' | 'bare-tx' | 'session' | 'api-key';
 
 export interface Measurement {
   scenario: ScenarioId;

@@ -10,8 +10,10 @@ export interface ChildConfig {
   /** Same pool size for both servers. */
   poolMax: number;
   siteId: string;
-  /** Bearer token → a non-super-admin principal with domains.read and domains.create on siteId. */
+  /** Bearer token → a non-super-admin principal with `permissions` on siteId. */
   token: string;
+  /** What the fixed principal holds on siteId (the seeded session user's role and API key hold the same). */
+  permissions: string[];
   principalId: string;
 }
 

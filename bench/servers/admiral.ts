@@ -2,9 +2,13 @@
  * Admiral, as production would run it, in its own process: the full HTTP kernel (helmet, access control,
  * ETags, idempotency hooks, metrics), tenant transactions under RLS on the runtime role, and a real
  * permission check (the principal is not a super admin). Started by bench/run.ts over IPC.
+ *
+ * The fixed bench token maps to a static principal; any other credential (session tokens, API keys) goes to
+ * Admiral's own identity resolver, as in production. Sign-in rate limits are lifted: the sign-in scenario is
+ * one client signing in as fast as it can.
  */
 import { loadConfig } from '../../server/src/config.js';
-import { staticPrincipal, staticTokenResolver } from '../../server/src/kernel/auth/principal.js';
+import { chainResolvers, staticPrincipal, staticTokenResolver } from '../../server/src/kernel/auth/principal.js';
 import { startAdmiral } from '../../server/src/runtime.js';
 import { failStart, readChildConfig, serveHarness } from '../lib/child-side.js';
 
@@ -17,12 +21,15 @@ async function main(): Promise<void> {
     DATABASE_POOL_MAX: String(cfg.poolMax),
     ADMIRAL_SECRET: cfg.secret,
     ADMIRAL_WORKERS: 'false',
+    AUTH_RATE_LIMIT_PER_IP: '1000000',
+    AUTH_RATE_LIMIT_PER_ACCOUNT: '1000000',
+    AUTH_RATE_LIMIT_WINDOW_SECONDS: '1',
   });
-  const principal = staticPrincipal({ id: cfg.principalId, sites: { [cfg.siteId]: ['domains.read', 'domains.create'] } });
+  const principal = staticPrincipal({ id: cfg.principalId, sites: { [cfg.siteId]: [...cfg.permissions] } });
   const admiral = await startAdmiral({
     config,
     target: { ownerUrl: cfg.ownerUrl, runtimeUrl: cfg.runtimeUrl, runtimePassword: cfg.runtimePassword, embedded: undefined },
-    principals: staticTokenResolver({ [cfg.token]: principal }),
+    principals: (identity) => chainResolvers(staticTokenResolver({ [cfg.token]: principal }, { fallThrough: true }), identity),
     migrate: false,
     work: false,
     logger: false,

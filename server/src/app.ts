@@ -16,7 +16,7 @@ import { readOrCreateLocalSecret } from './kernel/db/local-state.js';
 import type { Database } from './kernel/db/transaction.js';
 import { enforceRouteAccessDeclarations, type RouteAccessRecord, registerAccessControl } from './kernel/http/access.js';
 import type { AdmiralApp } from './kernel/http/app-types.js';
-import { registerErrorHandling, sendProblem, toProblemError } from './kernel/http/errors.js';
+import { type NotFoundFallback, registerErrorHandling, sendProblem, toProblemError } from './kernel/http/errors.js';
 import { registerConditionalGet } from './kernel/http/etag.js';
 import type { HostRouter } from './kernel/http/host-routing.js';
 import { registerIdempotency } from './kernel/http/idempotency.js';
@@ -26,6 +26,7 @@ import { applyRouteDefaults } from './kernel/http/route-defaults.js';
 import { registerSecurityHeaders } from './kernel/http/security-headers.js';
 import { buildValidator } from './kernel/http/validation.js';
 import type { JobQueue } from './kernel/jobs/queue.js';
+import { Mailer } from './kernel/mail/mailer.js';
 import type { Metrics } from './kernel/metrics.js';
 import { type Kernel, type ModuleDefinition, permissionCatalog } from './kernel/module.js';
 import { registerResourceRoutes } from './kernel/resources/routes.js';
@@ -46,6 +47,8 @@ export interface AppDependencies {
   secrets?: SecretBox;
   /** Where rate-limit counts live; defaults to Redis at config.redisUrl, else this process's memory. */
   rateLimitStore?: RateLimitStore;
+  /** Outgoing mail; defaults to one built from config.smtpUrl and config.mailFrom, sending its jobs to `jobs`. */
+  mailer?: Mailer;
   /** pino options or `false`; defaults to JSON logs at config.logLevel. */
   logger?: FastifyServerOptions['logger'];
 }
@@ -56,6 +59,20 @@ export interface AdmiralInstance {
   /** Every route with the access it declares (for tests and docs). */
   routes: RouteAccessRecord[];
 }
+
+/** Paths the console's deep-link fallback never answers: the API, docs, probes and missing assets stay 404 problems. */
+const NOT_CONSOLE = /^\/(?:v1|docs|healthz|readyz|metrics|assets)(?:[/?]|$)/;
+
+/**
+ * A GET that matched no route, from a browser page load (Accept: text/html), outside the API, docs, probes
+ * and assets, is a console deep link (`/sites/…/users`): answer index.html and let the client router take
+ * it. Programs, and everything else, get the usual 404 problem.
+ */
+const consoleDeepLink: NotFoundFallback = (request, reply) => {
+  if (request.method !== 'GET' || NOT_CONSOLE.test(request.url) || !request.headers.accept?.includes('text/html')) return false;
+  void (reply as unknown as { sendFile(file: string): unknown }).sendFile('index.html');
+  return true;
+};
 
 const CONSOLE_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../console/dist');
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
@@ -90,7 +107,10 @@ export async function buildApp(deps: AppDependencies): Promise<AdmiralInstance> 
   const secrets = deps.secrets ?? new SecretBox(config.secret ?? readOrCreateLocalSecret(config.dataDir));
   const rateLimits = new RateLimiter(deps.rateLimitStore ?? createRateLimitStore(config.redisUrl), app.log);
   app.addHook('onClose', () => rateLimits.close());
-  const kernel: Kernel = { config, db: deps.db, audit, jobs: deps.jobs, log: app.log, secrets, rateLimits };
+  const mail = deps.mailer ?? new Mailer({ smtpUrl: config.smtpUrl, from: config.mailFrom });
+  if (!deps.mailer) mail.useQueue(deps.jobs);
+  mail.useLogger(app.log);
+  const kernel: Kernel = { config, db: deps.db, audit, jobs: deps.jobs, log: app.log, secrets, rateLimits, mail };
   const routes: RouteAccessRecord[] = [];
   const catalog = new Set(permissionCatalog(allModules).map((p) => p.key));
 
@@ -120,7 +140,8 @@ export async function buildApp(deps: AppDependencies): Promise<AdmiralInstance> 
 
   enforceRouteAccessDeclarations(app, catalog, routes, { tenant: deps.hostRouter.tenantSegments, platform: deps.hostRouter.platformSegments });
   applyRouteDefaults(app);
-  registerErrorHandling(app);
+  let notFoundFallback: NotFoundFallback | undefined;
+  registerErrorHandling(app, () => notFoundFallback);
   // Bodies are JSON only: without this, Fastify's built-in text/plain parser turns a mislabelled body into a
   // string that fails validation (400) instead of the 415 the client needs.
   app.removeContentTypeParser('text/plain');
@@ -196,7 +217,17 @@ export async function buildApp(deps: AppDependencies): Promise<AdmiralInstance> 
   );
 
   if (existsSync(path.join(CONSOLE_DIST, 'index.html'))) {
-    await app.register(fastifyStatic, { root: CONSOLE_DIST, prefix: '/', wildcard: false, index: 'index.html', routeConfig: { public: true } } as never);
+    await app.register(fastifyStatic, {
+      root: CONSOLE_DIST,
+      prefix: '/',
+      wildcard: false,
+      index: 'index.html',
+      routeConfig: { public: true },
+      // Hashed chunks never change; index.html must be revalidated so a new build is picked up.
+      setHeaders: (reply: { header(name: string, value: string): void }, file: string) =>
+        reply.header('cache-control', file.includes(`${path.sep}assets${path.sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache'),
+    } as never);
+    notFoundFallback = consoleDeepLink;
   } else {
     app.get('/', { config: { public: true }, schema: { hide: true } }, async (_request, reply) =>
       reply

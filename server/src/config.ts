@@ -30,6 +30,10 @@ export interface Config {
   redisUrl: string | undefined;
   /** Overrides of the sign-in rate limits (per IP and per account in one window); unset keeps the defaults. */
   authRateLimit: { perIp?: number; perAccount?: number; windowSeconds?: number } | undefined;
+  /** SMTP server for outgoing mail (smtp:// or smtps://, credentials in the URL). Unset: mail is only stored in the outbox. */
+  smtpUrl: string | undefined;
+  /** The From of outgoing mail. */
+  mailFrom: string;
 }
 
 export class ConfigError extends Error {
@@ -44,7 +48,7 @@ export class ConfigError extends Error {
 
 type Source = Record<string, string | undefined>;
 
-const SECRET_VARIABLES = new Set(['DATABASE_URL', 'DATABASE_RUNTIME_URL', 'ADMIRAL_SECRET', 'REDIS_URL']);
+const SECRET_VARIABLES = new Set(['DATABASE_URL', 'DATABASE_RUNTIME_URL', 'ADMIRAL_SECRET', 'REDIS_URL', 'ADMIRAL_SMTP_URL']);
 
 /** Never echo secrets back in an error message. */
 function shown(name: string, value: string): string {
@@ -76,6 +80,34 @@ function redisUrl(src: Source, name: string): string | undefined {
   }
   if (protocol !== 'redis:' && protocol !== 'rediss:') throw new ConfigError(name, `uses protocol "${protocol}"; expected redis:// or rediss://`);
   return raw;
+}
+
+function smtpUrl(src: Source, name: string): string | undefined {
+  const raw = src[name];
+  if (raw === undefined || raw === '') return undefined;
+  const expected = 'expected smtp://user:password@host:port or smtps://user:password@host:port';
+  let url: URL;
+  try {
+    url = new URL(raw);
+    decodeURIComponent(url.username);
+    decodeURIComponent(url.password);
+  } catch {
+    throw new ConfigError(name, `is not a URL (or its credentials are not percent-encoded); ${expected}`);
+  }
+  if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') throw new ConfigError(name, `uses protocol "${url.protocol}"; ${expected}`);
+  if (!url.hostname) throw new ConfigError(name, `names no host; ${expected}`);
+  return raw;
+}
+
+/** `Name <address@host>` or `address@host`, on one line (it becomes a header). */
+function mailbox(src: Source, name: string, fallback: string): string {
+  const raw = src[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const value = raw.trim();
+  if (!/^(?:[^<>\r\n]*<[^\s<>@]+@[^\s<>@]+>|[^\s<>@]+@[^\s<>@]+)$/.test(value)) {
+    throw new ConfigError(name, `${JSON.stringify(value)} is not a mail address; expected e.g. "Admiral <admiral@example.com>" or admiral@example.com`);
+  }
+  return value;
 }
 
 function authRateLimit(src: Source): Config['authRateLimit'] {
@@ -185,6 +217,8 @@ export const KNOWN_VARIABLES = [
   'AUTH_RATE_LIMIT_PER_IP',
   'AUTH_RATE_LIMIT_PER_ACCOUNT',
   'AUTH_RATE_LIMIT_WINDOW_SECONDS',
+  'ADMIRAL_SMTP_URL',
+  'ADMIRAL_MAIL_FROM',
 ];
 
 export function loadConfig(env: Source = process.env, cwd = process.cwd()): Config {
@@ -229,5 +263,7 @@ export function loadConfig(env: Source = process.env, cwd = process.cwd()): Conf
     publicUrl,
     redisUrl: redisUrl(src, 'REDIS_URL'),
     authRateLimit: authRateLimit(src),
+    smtpUrl: smtpUrl(src, 'ADMIRAL_SMTP_URL'),
+    mailFrom: mailbox(src, 'ADMIRAL_MAIL_FROM', 'Admiral <admiral@localhost>'),
   };
 }

@@ -11,6 +11,7 @@ import type { RouteAccessRecord } from './kernel/http/access.js';
 import type { AdmiralApp } from './kernel/http/app-types.js';
 import { HostRouter } from './kernel/http/host-routing.js';
 import { installJobs, JobQueue } from './kernel/jobs/queue.js';
+import { Mailer } from './kernel/mail/mailer.js';
 import { Metrics } from './kernel/metrics.js';
 import { type Kernel, type ModuleDefinition, permissionCatalogEntries } from './kernel/module.js';
 import { syncAccessCatalog } from './modules/access/index.js';
@@ -60,7 +61,8 @@ export async function startAdmiral(options: StartOptions): Promise<Admiral> {
   const db = new Database(pool, { pipelined: true });
   const metrics = new Metrics({ main: pool });
   const hostRouter = new HostRouter(db);
-  const modules = createModules({ hostRouter });
+  const mailer = new Mailer({ smtpUrl: config.smtpUrl, from: config.mailFrom });
+  const modules = createModules({ hostRouter, mailer });
   const jobs = new JobQueue({
     runtimeUrl: target.runtimeUrl,
     definitions: jobDefinitions(modules),
@@ -68,6 +70,7 @@ export async function startAdmiral(options: StartOptions): Promise<Admiral> {
     metrics,
     pollingIntervalSeconds: options.jobPollingIntervalSeconds,
   });
+  mailer.useQueue(jobs);
   // Cookie-authenticated changes may come from the console's own public origin too (behind a TLS proxy the
   // request itself looks like http://, so the same-origin comparison alone would refuse it).
   const publicOrigin = config.publicUrl ? [new URL(config.publicUrl).origin] : [];
@@ -86,6 +89,7 @@ export async function startAdmiral(options: StartOptions): Promise<Admiral> {
       principals,
       audit: options.audit,
       logger: options.logger,
+      mailer,
     });
     jobs.useLogger(built.app.log);
     await hostRouter.start();

@@ -45,6 +45,8 @@ describe('loadConfig: good values', () => {
         SHUTDOWN_TIMEOUT_MS: '5000',
         TRUST_PROXY: 'true',
         PUBLIC_URL: 'https://admin.example.com',
+        ADMIRAL_SMTP_URL: 'smtps://mailer:pw@smtp.example.com:465',
+        ADMIRAL_MAIL_FROM: 'Ops <ops@example.com>',
       },
       dir,
     );
@@ -65,6 +67,8 @@ describe('loadConfig: good values', () => {
       shutdownTimeoutMs: 5000,
       trustProxy: true,
       publicUrl: 'https://admin.example.com',
+      smtpUrl: 'smtps://mailer:pw@smtp.example.com:465',
+      mailFrom: 'Ops <ops@example.com>',
     });
   });
 

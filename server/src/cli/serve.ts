@@ -18,6 +18,10 @@ export async function serve({ config, workerOnly }: ServeOptions): Promise<void>
     const shown = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
     const where = admiral.target.embedded ? `embedded PostgreSQL in ${config.dataDir}` : 'PostgreSQL at DATABASE_URL';
     process.stdout.write(`Admiral is running on http://${shown}:${config.port} (${where}). API docs: http://${shown}:${config.port}/docs\n`);
+    const mail = admiral.kernel.mail;
+    process.stdout.write(
+      mail.delivers ? `Mail goes out through ${mail.destination}.\n` : 'Mail is kept in the outbox (GET /v1/mail-outbox): set ADMIRAL_SMTP_URL to send it.\n',
+    );
     const admins = await admiral.kernel.db.asPlatform(
       {},
       async (tx) => (await tx.$client.query<{ n: number }>('SELECT count(*)::int AS n FROM users WHERE is_super_admin')).rows[0]?.n ?? 0,

@@ -6,6 +6,7 @@ import type { Database } from './db/transaction.js';
 import type { AdmiralApp } from './http/app-types.js';
 import type { RateLimiter } from './http/rate-limit.js';
 import type { JobDefinition, JobQueue } from './jobs/queue.js';
+import type { Mailer } from './mail/mailer.js';
 import type { ResourceDefinition } from './resources/define-resource.js';
 
 export interface PermissionDefinition {
@@ -37,6 +38,8 @@ export interface Kernel {
   secrets: SecretBox;
   /** Fixed-window request limits (Redis when REDIS_URL is set, else in this process). */
   rateLimits: RateLimiter;
+  /** Outgoing mail: `mail.enqueue(tx, message)` in the transaction of the change that sends it. */
+  mail: Mailer;
 }
 
 export type RoutesPlugin = (app: AdmiralApp, kernel: Kernel) => void | Promise<void>;

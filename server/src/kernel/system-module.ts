@@ -3,6 +3,8 @@ import { loadMigrations } from './db/migrate.js';
 import type { AdmiralApp } from './http/app-types.js';
 import { PURGE_EXPIRED_IDEMPOTENCY_KEYS } from './http/idempotency.js';
 import { defineJob } from './jobs/queue.js';
+import { mailDeliveryJob } from './mail/delivery-job.js';
+import type { Mailer } from './mail/mailer.js';
 import type { Metrics } from './metrics.js';
 import type { Kernel, ModuleDefinition } from './module.js';
 import { defineModule, permissionCatalog } from './module.js';
@@ -33,10 +35,10 @@ const PermissionList = Type.Object(
 const ResourceMetaList = Type.Object({ data: Type.Array(Type.Record(Type.String(), Type.Unknown())) }, { additionalProperties: false });
 
 /** Infrastructure routes every deployment has: health, readiness, metrics, the catalogs the console reads. */
-export function systemModule(context: { modules: () => readonly ModuleDefinition[] }): ModuleDefinition {
+export function systemModule(context: { modules: () => readonly ModuleDefinition[]; mailer?: Mailer }): ModuleDefinition {
   return defineModule({
     name: 'system',
-    jobs: [purgeIdempotencyKeys],
+    jobs: [purgeIdempotencyKeys, mailDeliveryJob(context.mailer)],
     routes: {
       platform: (app: AdmiralApp) => {
         app.get(

@@ -102,7 +102,10 @@ export function sendProblem(request: FastifyRequest, reply: FastifyReply, proble
     .send(JSON.stringify(problem.toProblem(request.url, String(request.id))));
 }
 
-export function registerErrorHandling(app: FastifyInstance): void {
+/** Answers an unmatched request itself (true) or leaves it to the 404 problem (false): the console's deep links. */
+export type NotFoundFallback = (request: FastifyRequest, reply: FastifyReply) => boolean;
+
+export function registerErrorHandling(app: FastifyInstance, fallback?: () => NotFoundFallback | undefined): void {
   app.setErrorHandler((error, request, reply) => {
     const problem = toProblemError(error);
     if (problem) {
@@ -112,7 +115,8 @@ export function registerErrorHandling(app: FastifyInstance): void {
     request.log.error({ err: error }, 'unhandled error');
     return sendProblem(request, reply, new ProblemError(500, 'internal_error', 'Something went wrong on our side; the request id identifies it in the logs.'));
   });
-  app.setNotFoundHandler((request, reply) =>
-    sendProblem(request, reply, new ProblemError(404, 'route_not_found', `No route ${request.method} ${request.url.split('?')[0]}.`)),
-  );
+  app.setNotFoundHandler((request, reply) => {
+    if (fallback?.()?.(request, reply)) return reply;
+    return sendProblem(request, reply, new ProblemError(404, 'route_not_found', `No route ${request.method} ${request.url.split('?')[0]}.`));
+  });
 }

@@ -2,7 +2,7 @@ import PgBoss from 'pg-boss';
 import { uuidv7 } from 'uuidv7';
 import { createPool, type Pool } from '../db/pool.js';
 import { APP_ROLE } from '../db/roles.js';
-import type { Database } from '../db/transaction.js';
+import type { Database, Tx } from '../db/transaction.js';
 import type { Metrics } from '../metrics.js';
 
 export const JOBS_SCHEMA = 'pgboss';
@@ -131,12 +131,23 @@ export class JobQueue {
     }
   }
 
-  async send(name: string, data: object = {}, options: { startAfterSeconds?: number; singletonKey?: string } = {}): Promise<string | null> {
+  /** True between start() and stop(): jobs can be sent. */
+  get started(): boolean {
+    return this.boss !== undefined;
+  }
+
+  /**
+   * Sends a job. With `tx`, the job is written in that transaction: it exists (and runs) only if it commits,
+   * which is how work that must follow a change (mail delivery) is started.
+   */
+  async send(name: string, data: object = {}, options: { startAfterSeconds?: number; singletonKey?: string; tx?: Tx } = {}): Promise<string | null> {
     if (!this.byName.has(name)) throw new Error(`no job named ${name}`);
     if (!this.boss) throw new Error('the job queue is not started');
+    const tx = options.tx;
     return this.boss.send(name, data, {
       ...(options.startAfterSeconds ? { startAfter: options.startAfterSeconds } : {}),
       ...(options.singletonKey ? { singletonKey: options.singletonKey } : {}),
+      ...(tx ? { db: { executeSql: (text: string, values: unknown[]) => tx.$client.query(text, values) } } : {}),
     });
   }
 

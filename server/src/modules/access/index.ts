@@ -4,8 +4,10 @@ import { accessRoutes } from './routes.js';
 import { apiKeys, memberships, permissions, rolePermissions, roles } from './schema.js';
 
 export { API_KEY_PATTERN } from './api-key-secret.js';
+export { type Authority, authorityOfRequest } from './authority.js';
 export { syncAccessCatalog, syncPermissionCatalog, syncSystemRoles } from './catalog-sync.js';
 export { ACCESS_PERMISSIONS } from './permissions.js';
+export { RuleMemberships } from './rule-memberships.js';
 export { apiKeys, memberships, permissions, rolePermissions, roles } from './schema.js';
 export { SYSTEM_ROLES, systemRoleGrants } from './system-roles.js';
 

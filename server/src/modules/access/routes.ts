@@ -7,8 +7,9 @@ import { membershipRoutes } from './membership-routes.js';
 import { MembershipService } from './membership-service.js';
 import { roleRoutes } from './role-routes.js';
 import { RoleService } from './role-service.js';
+import { signUpRoutes } from './sign-up-routes.js';
 
-/** The access module's tenant routes (/v1/sites/{siteId}/roles, /memberships, /api-keys). */
+/** The access module's tenant routes (/v1/sites/{siteId}/roles, /memberships, /api-keys, /sign-up, /join). */
 export function accessRoutes(catalog: () => readonly CatalogPermission[]) {
   return (app: AdmiralApp, kernel: Kernel): void => {
     // Read when the routes are registered: by then every module is in the list.
@@ -17,5 +18,6 @@ export function accessRoutes(catalog: () => readonly CatalogPermission[]) {
     roleRoutes(app, roles);
     membershipRoutes(app, new MembershipService(kernel.audit, roles));
     apiKeyRoutes(app, new ApiKeyService(kernel.audit, grantable));
+    signUpRoutes(app, kernel);
   };
 }

@@ -33,7 +33,7 @@ export interface SystemRoleSpec {
 }
 
 /** Modules whose permissions administer sites, people, access and the record of it rather than a site's content. */
-export const ADMINISTRATIVE_MODULES: ReadonlySet<string> = new Set(['system', 'tenancy', 'access', 'identity', 'audit']);
+export const ADMINISTRATIVE_MODULES: ReadonlySet<string> = new Set(['system', 'tenancy', 'access', 'identity', 'audit', 'sso']);
 
 /**
  * The system roles, least to most powerful. Their permissions are computed from the catalog on every

@@ -56,7 +56,7 @@ export function authRoutes(app: AdmiralApp, kernel: Kernel, services: IdentitySe
       if (!identifier || (email && username)) {
         throw badRequest('validation_failed', 'Send either email or username.', [{ in: 'body', pointer: '/email', detail: 'send either email or username' }]);
       }
-      const signedIn = await services.auth.signIn({ identifier, password, deviceFingerprint: deviceId }, request.auditActor());
+      const signedIn = await services.auth.signIn({ identifier, password, deviceFingerprint: deviceId, cookie }, request.auditActor());
       if (cookie && 'token' in signedIn) reply.header('set-cookie', sessionCookie(signedIn.token, SESSION_POLICY.idleSeconds));
       reply.header('cache-control', 'no-store');
       return 'token' in signedIn ? signedInBody(signedIn) : signedIn;

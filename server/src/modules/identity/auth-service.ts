@@ -3,7 +3,9 @@ import type { AuditActor, AuditWriter } from '../../kernel/audit/writer.js';
 import { decoyHash, hashPassword, needsRehash, verifyPassword } from '../../kernel/crypto/passwords.js';
 import type { Database, Tx } from '../../kernel/db/transaction.js';
 import { forbidden, ProblemError, unprocessable } from '../../kernel/http/problem.js';
-import { deviceFingerprint, touchDevice } from './devices.js';
+import type { Mailer } from '../../kernel/mail/mailer.js';
+import { deviceFingerprint, mailNewDevice, touchDevice } from './devices.js';
+import { awaitingEmailConfirmation, emailNotConfirmed } from './email-confirmation.js';
 import { countFailure, isLocked } from './lockout.js';
 import { assertAcceptablePassword } from './password-policy.js';
 import { SESSION_POLICY } from './policy.js';
@@ -18,6 +20,8 @@ export interface SignInInput {
   identifier: string;
   password: string;
   deviceFingerprint?: string;
+  /** The console's sign-in: the token also goes into the session cookie (see SessionOrigin.viaCookie). */
+  cookie?: boolean;
 }
 
 export interface SignedIn extends IssuedTokens {
@@ -33,6 +37,7 @@ export function signedInBody(signedIn: SignedIn): Omit<SignedIn, 'sessionId'> {
 export interface TwoFactorInput {
   challenge: string;
   proof: TwoFactorProof;
+  cookie?: boolean;
 }
 
 /** One answer for every failed sign-in: unknown user, wrong password, locked, banned or disabled alike. */
@@ -40,9 +45,22 @@ export const invalidCredentials = () => new ProblemError(401, 'invalid_credentia
 const invalidChallenge = () => new ProblemError(401, 'invalid_challenge', 'The sign-in challenge is not valid, was used or has expired. Sign in again.');
 const wrongCode = () => new ProblemError(401, 'invalid_two_factor_code', 'The two-factor code is not correct (or was already used).');
 
-type Candidate = { user: User; passwordHash: string | null };
+type Candidate = { user: User; passwordHash: string | null; awaitingConfirmation: boolean };
 
 const activeBan = (user: User) => user.banned && (!user.banExpires || Date.parse(user.banExpires) > Date.now());
+
+/** Why an account may not sign in whatever it proves (not active, or banned); null when it may. */
+export function accountRefusal(user: User): string | null {
+  if (user.status !== 'active') return `status_${user.status}`;
+  if (activeBan(user)) return 'banned';
+  return null;
+}
+
+/** How an outside identity provider vouched for a user (recorded on the sign-in's audit rows). */
+export interface VouchedBy {
+  method: 'oidc';
+  providerId: string;
+}
 
 /** Sign-in (password, then the second factor when it is on), sign-out, password changes and impersonation. */
 export class AuthService {
@@ -53,6 +71,8 @@ export class AuthService {
     private readonly audit: AuditWriter,
     private readonly sessionService: SessionService,
     private readonly codes: TwoFactorCodes,
+    /** Where new-device notices go. */
+    private readonly notices: { mailer: Mailer; publicUrl: string | undefined },
   ) {}
 
   async signIn(input: SignInInput, actor: AuditActor): Promise<SignedIn | TwoFactorChallenge> {
@@ -63,7 +83,8 @@ export class AuthService {
     const refusal = this.refusalReason(candidate, passwordOk);
     if (refusal || !candidate) {
       await this.db.asPlatform({}, (tx) => this.recordFailure(tx, actor, identifier, candidate?.user ?? null, refusal ?? 'unknown_user'));
-      throw invalidCredentials();
+      // Only someone who knows the password learns the account waits for its address to be confirmed.
+      throw refusal === 'email_not_verified' ? emailNotConfirmed() : invalidCredentials();
     }
     const rehash = candidate.passwordHash && needsRehash(candidate.passwordHash) ? await hashPassword(input.password) : null;
     const fingerprint = deviceFingerprint(actor, input.deviceFingerprint);
@@ -74,7 +95,7 @@ export class AuthService {
           .set({ passwordHash: rehash })
           .where(and(eq(accounts.userId, candidate.user.id), eq(accounts.providerId, 'credential')));
       }
-      if (!candidate.user.twoFactorEnabled) return this.completeSignIn(tx, actor, candidate.user, fingerprint, null);
+      if (!candidate.user.twoFactorEnabled) return this.completeSignIn(tx, actor, candidate.user, fingerprint, null, input.cookie);
       const challenge = await this.challenges.issue(tx, candidate.user.id, fingerprint);
       await this.audit.write(
         tx,
@@ -127,13 +148,32 @@ export class AuthService {
         return new Refusal(wrongCode());
       }
       await this.challenges.spend(tx, challenge);
-      return this.completeSignIn(tx, actor, user, challenge.deviceFingerprint ?? deviceFingerprint(actor), accepted);
+      return this.completeSignIn(tx, actor, user, challenge.deviceFingerprint ?? deviceFingerprint(actor), accepted, input.cookie);
     });
+  }
+
+  /**
+   * Signs in a user an outside identity provider has vouched for (single sign-on) instead of a password: the
+   * session, or the two-factor challenge when the user has it on. The caller has already refused accounts
+   * that `accountRefusal` names; this checks again so a refused account can never get a session here.
+   */
+  async signInVouched(tx: Tx, actor: AuditActor, userId: string, fingerprint: string, via: VouchedBy): Promise<SignedIn | TwoFactorChallenge> {
+    const [user] = await tx.select().from(users).where(eq(users.id, userId)).for('update');
+    if (!user || accountRefusal(user)) throw invalidCredentials();
+    // The session's token goes into the console's cookie (the sign-in ended in a browser redirect).
+    if (!user.twoFactorEnabled) return this.completeSignIn(tx, actor, user, fingerprint, null, true, via);
+    const challenge = await this.challenges.issue(tx, user.id, fingerprint);
+    await this.audit.write(
+      tx,
+      { ...actor, userId: user.id },
+      { siteId: null, action: 'auth.two_factor_challenged', category: 'identity', targetType: 'user', targetId: user.id, metadata: { ...via } },
+    );
+    return challenge;
   }
 
   private async findCandidate(tx: Tx, identifier: string): Promise<Candidate | null> {
     const [row] = await tx
-      .select({ user: users, passwordHash: accounts.passwordHash })
+      .select({ user: users, passwordHash: accounts.passwordHash, awaitingConfirmation: awaitingEmailConfirmation() })
       .from(users)
       .leftJoin(accounts, and(eq(accounts.userId, users.id), eq(accounts.providerId, 'credential')))
       .where(or(eq(users.email, identifier), eq(users.username, identifier)))
@@ -147,9 +187,7 @@ export class AuthService {
     if (!candidate.passwordHash) return 'no_password';
     if (isLocked(user)) return 'locked';
     if (!passwordOk) return 'wrong_password';
-    if (user.status !== 'active') return `status_${user.status}`;
-    if (activeBan(user)) return 'banned';
-    return null;
+    return accountRefusal(user) ?? (candidate.awaitingConfirmation ? 'email_not_verified' : null);
   }
 
   private async recordFailure(tx: Tx, actor: AuditActor, identifier: string, user: User | null, reason: string): Promise<void> {
@@ -172,7 +210,15 @@ export class AuthService {
   }
 
   /** The session at the end of a successful sign-in: counters reset, an expired ban cleared, the device noted. */
-  private async completeSignIn(tx: Tx, actor: AuditActor, user: User, fingerprint: string, twoFactor: ProofAccepted | null): Promise<SignedIn> {
+  private async completeSignIn(
+    tx: Tx,
+    actor: AuditActor,
+    user: User,
+    fingerprint: string,
+    twoFactor: ProofAccepted | null,
+    viaCookie = false,
+    via?: VouchedBy,
+  ): Promise<SignedIn> {
     const updates: Partial<typeof users.$inferInsert> = { failedSignIns: 0, lockedUntil: null, lastLoginAt: new Date().toISOString() };
     if (user.banned) Object.assign(updates, { banned: false, banReason: null, banExpires: null }); // the ban had expired
     const [fresh] = await tx.update(users).set(updates).where(eq(users.id, user.id)).returning();
@@ -191,12 +237,14 @@ export class AuthService {
         },
       );
     }
-    const device = await touchDevice(tx, this.audit, actor, user.id, fingerprint);
+    const notify = mailNewDevice(this.notices.mailer, this.notices.publicUrl, user);
+    const device = await touchDevice(tx, this.audit, actor, user.id, fingerprint, notify);
     const issued = await this.sessionService.create(tx, user.id, {
       ip: actor.ip,
       userAgent: actor.userAgent,
       deviceId: device.id,
       twoFactorVerified: twoFactor !== null,
+      viaCookie,
     });
     await this.audit.write(
       tx,
@@ -208,7 +256,7 @@ export class AuthService {
         targetType: 'user',
         targetId: user.id,
         success: true,
-        metadata: { newDevice: device.isNew, twoFactor: twoFactor?.method ?? null, codesLeft: twoFactor?.codesLeft },
+        metadata: { newDevice: device.isNew, twoFactor: twoFactor?.method ?? null, codesLeft: twoFactor?.codesLeft, ...via },
       },
     );
     return { ...issued, user: publicUser(fresh as User) };

@@ -1,4 +1,4 @@
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 
 export const SESSION_COOKIE = '__Host-admiral_session';
 
@@ -39,3 +39,19 @@ export function sessionCookie(token: string, maxAgeSeconds: number): string {
 }
 
 export const clearedSessionCookie = () => `${SESSION_COOKIE}=; Path=/; HttpOnly; Secure; SameSite=Strict; Max-Age=0`;
+
+const renewals = new WeakMap<FastifyRequest, string>();
+
+/** Asks for the session cookie to be sent again with a new Max-Age on this request's response. */
+export function renewCookieOnReply(request: FastifyRequest, token: string, maxAgeSeconds: number): void {
+  renewals.set(request, sessionCookie(token, maxAgeSeconds));
+}
+
+/** onSend hook: adds a renewed session cookie unless the route set (or cleared) the cookie itself. */
+export async function sendRenewedCookie<T>(request: FastifyRequest, reply: FastifyReply, payload: T): Promise<T> {
+  const cookie = renewals.get(request);
+  if (!cookie) return payload;
+  const already = [reply.getHeader('set-cookie') ?? []].flat().some((value) => String(value).startsWith(`${SESSION_COOKIE}=`));
+  if (!already) reply.header('set-cookie', cookie);
+  return payload;
+}

@@ -2,8 +2,14 @@ import { databaseAuditWriter, systemActor } from '../../kernel/audit/writer.js';
 import type { AdmiralApp } from '../../kernel/http/app-types.js';
 import { defineJob } from '../../kernel/jobs/queue.js';
 import { defineModule, type Kernel } from '../../kernel/module.js';
+import { adminProfileRoutes } from './admin-profile-routes.js';
+import { AdminProfilePutSchema, AdminProfileSchema, UserDetailSchema } from './admin-profile-schemas.js';
+import { AdminProfileService } from './admin-profile-service.js';
 import { authRoutes } from './auth-routes.js';
 import { AuthService } from './auth-service.js';
+import { sendRenewedCookie } from './credentials.js';
+import { mailOutboxRoutes } from './mail-outbox-routes.js';
+import { MailOutboxService } from './mail-outbox-service.js';
 import { meRoutes } from './me-routes.js';
 import { identityPermissions } from './permissions.js';
 import { authRateLimits } from './rate-limits.js';
@@ -20,10 +26,21 @@ import { UserService } from './user-service.js';
 import { verificationRoutes } from './verification-routes.js';
 import { VerificationService } from './verification-service.js';
 
+export { AuthService, accountRefusal, invalidCredentials, type SignedIn, type VouchedBy } from './auth-service.js';
+export { sessionCookie } from './credentials.js';
+export { deviceFingerprint } from './devices.js';
+export { emailNotConfirmed } from './email-confirmation.js';
+export { ExternalAccounts, type ProviderTokens } from './external-accounts.js';
+export { assertAcceptablePassword } from './password-policy.js';
+export { SESSION_POLICY } from './policy.js';
 export { identityResolver } from './principal-resolver.js';
+export { authRateLimits } from './rate-limits.js';
+export { normalizeEmail, normalizeUsername, type Registration, Registrations, registrationsFor } from './registrations.js';
 export { users } from './schema.js';
 export { SessionService } from './session-service.js';
-export { publicUser, UserService } from './user-service.js';
+export type { TwoFactorChallenge } from './sign-in-challenges.js';
+export { TwoFactorCodes } from './two-factor-codes.js';
+export { publicUser, type User, UserService } from './user-service.js';
 
 const purgeChallenges = defineJob({
   name: 'identity.purge-two-factor-challenges',
@@ -55,17 +72,23 @@ export function identityModule() {
     jobs: [liftExpiredBans, purgeChallenges],
     routes: {
       platform: (app: AdmiralApp, kernel: Kernel) => {
-        for (const schema of [UserSchema, SessionSchema, TwoFactorChallengeSchema]) app.addSchema(schema);
+        for (const schema of [UserSchema, SessionSchema, TwoFactorChallengeSchema, AdminProfileSchema, AdminProfilePutSchema, UserDetailSchema])
+          app.addSchema(schema);
+        // Added to the /v1 scope before the tenant routes are registered, so it covers them too.
+        app.addHook('onSend', sendRenewedCookie);
         const sessionService = new SessionService(kernel.audit);
         const userService = new UserService(kernel.audit, sessionService);
         const codes = new TwoFactorCodes(kernel.secrets);
-        const auth = new AuthService(kernel.db, kernel.audit, sessionService, codes);
+        const auth = new AuthService(kernel.db, kernel.audit, sessionService, codes, { mailer: kernel.mail, publicUrl: kernel.config.publicUrl });
         const limits = authRateLimits(kernel);
         authRoutes(app, kernel, { auth, sessions: sessionService }, limits);
         twoFactorRoutes(app, { auth, twoFactor: new TwoFactorService(kernel.db, kernel.audit, codes) }, limits);
-        verificationRoutes(app, new VerificationService(kernel.db, kernel.audit, sessionService, kernel.config.publicUrl), limits);
+        verificationRoutes(app, new VerificationService(kernel.db, kernel.audit, sessionService, kernel.mail, kernel.config.publicUrl), limits);
+        mailOutboxRoutes(app, new MailOutboxService(kernel.audit, kernel.mail));
         meRoutes(app, kernel, { users: userService, sessions: sessionService });
-        userRoutes(app, kernel, { users: userService, sessions: sessionService, auth });
+        const profiles = new AdminProfileService(kernel.audit);
+        userRoutes(app, kernel, { users: userService, sessions: sessionService, auth, profiles });
+        adminProfileRoutes(app, profiles);
       },
     },
   });

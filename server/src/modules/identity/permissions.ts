@@ -7,6 +7,8 @@ export const IDENTITY_PERMISSIONS = {
   usersBan: 'users.ban',
   usersImpersonate: 'users.impersonate',
   sessionsRevoke: 'sessions.revoke',
+  mailRead: 'mail.read',
+  mailManage: 'mail.manage',
 } as const;
 
 export const identityPermissions: PermissionDefinition[] = [
@@ -16,4 +18,6 @@ export const identityPermissions: PermissionDefinition[] = [
   { key: IDENTITY_PERMISSIONS.usersBan, description: 'Ban and unban users', scope: 'platform' },
   { key: IDENTITY_PERMISSIONS.usersImpersonate, description: 'Act as another user (time-limited, audited)', scope: 'platform' },
   { key: IDENTITY_PERMISSIONS.sessionsRevoke, description: "Revoke other users' sessions", scope: 'platform' },
+  { key: IDENTITY_PERMISSIONS.mailRead, description: 'See the mail outbox (links with sign-in tokens redacted)', scope: 'platform' },
+  { key: IDENTITY_PERMISSIONS.mailManage, description: 'Send failed mail again', scope: 'platform' },
 ];

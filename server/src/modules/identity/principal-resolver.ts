@@ -3,7 +3,7 @@ import type { Principal, PrincipalResolver } from '../../kernel/auth/principal.j
 import { sha256Hex } from '../../kernel/crypto/tokens.js';
 import type { Pool } from '../../kernel/db/pool.js';
 import { forbidden, unauthorized } from '../../kernel/http/problem.js';
-import { readCredential } from './credentials.js';
+import { readCredential, renewCookieOnReply } from './credentials.js';
 import { SESSION_POLICY } from './policy.js';
 
 const none: ReadonlySet<string> = new Set();
@@ -16,6 +16,8 @@ interface SessionRow {
   is_super_admin: boolean;
   permissions: string[];
   own_permissions: string[];
+  slid: boolean;
+  idle_until: Date;
 }
 
 interface ApiKeyRow {
@@ -88,11 +90,13 @@ export function identityResolver(pool: Pool, options: { allowedOrigins: readonly
       if (credential.viaCookie) assertSameOrigin(request, options.allowedOrigins);
       const { rows } = await pool.query<SessionRow>({
         name: 'admiral_resolve_session',
-        text: 'SELECT * FROM admiral_resolve_session($1, $2, $3)',
-        values: [sha256Hex(credential.token), request.siteId, SESSION_POLICY.idleSeconds],
+        text: 'SELECT * FROM admiral_resolve_session($1, $2, $3, $4)',
+        values: [sha256Hex(credential.token), request.siteId, SESSION_POLICY.idleSeconds, credential.viaCookie],
       });
       const session = rows[0];
       if (!session) throw unauthorized('The session is not valid or has ended. Sign in again.');
+      // The cookie's Max-Age follows the session's sliding idle expiry while the console is used.
+      if (credential.viaCookie && session.slid) renewCookieOnReply(request, credential.token, (new Date(session.idle_until).getTime() - Date.now()) / 1000);
       return {
         kind: 'user',
         id: session.user_id,

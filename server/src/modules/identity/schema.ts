@@ -84,6 +84,8 @@ export const sessions = pgTable(
     deviceId: uuid('device_id'),
     impersonatedBy: uuid('impersonated_by'),
     twoFactorVerified: boolean('two_factor_verified').notNull().default(false),
+    /** The console's session: its token also sits in the HttpOnly cookie, where it lives as long as the session is used (idle and absolute limits). */
+    viaCookie: boolean('via_cookie').notNull().default(false),
     /** The bearer token's own expiry (short); the refresh token renews it until the session ends. */
     tokenExpiresAt: timestampColumn('token_expires_at').notNull(),
     lastSeenAt: timestampColumn('last_seen_at').notNull().default(sql`now()`),

@@ -21,6 +21,8 @@ export interface SessionOrigin {
   deviceId?: string | null;
   impersonatedBy?: string | null;
   twoFactorVerified?: boolean;
+  /** The token is also set as the console's HttpOnly cookie: sent that way it slides with use (idle limit). */
+  viaCookie?: boolean;
 }
 
 const inSeconds = (seconds: number) => new Date(Date.now() + seconds * 1000).toISOString();
@@ -47,6 +49,7 @@ export class SessionService {
         deviceId: origin.deviceId ?? null,
         impersonatedBy: origin.impersonatedBy ?? null,
         twoFactorVerified: origin.twoFactorVerified ?? false,
+        viaCookie: origin.viaCookie ?? false,
         tokenExpiresAt,
         idleExpiresAt: inSeconds(Math.min(SESSION_POLICY.idleSeconds, lifetime)),
         expiresAt: inSeconds(lifetime),

@@ -32,7 +32,7 @@ export function twoFactorRoutes(app: AdmiralApp, services: { auth: AuthService; 
     async (request, reply) => {
       const body = request.body;
       const proof = 'code' in body ? { code: body.code } : { recoveryCode: body.recoveryCode };
-      const signedIn = await services.auth.completeTwoFactor({ challenge: body.challenge, proof }, request.auditActor());
+      const signedIn = await services.auth.completeTwoFactor({ challenge: body.challenge, proof, cookie: body.cookie }, request.auditActor());
       if (body.cookie) reply.header('set-cookie', sessionCookie(signedIn.token, SESSION_POLICY.idleSeconds));
       reply.header('cache-control', 'no-store');
       return signedInBody(signedIn);

@@ -3,6 +3,8 @@ import type { AdmiralApp } from '../../kernel/http/app-types.js';
 import { etagOf } from '../../kernel/http/etag.js';
 import { forbidden, notFound, problemResponses } from '../../kernel/http/problem.js';
 import type { Kernel } from '../../kernel/module.js';
+import { UserDetailSchema } from './admin-profile-schemas.js';
+import type { AdminProfileService } from './admin-profile-service.js';
 import type { AuthService } from './auth-service.js';
 import { IDENTITY_PERMISSIONS as P } from './permissions.js';
 import {
@@ -35,7 +37,11 @@ export function sessionView(row: SessionRow, currentSessionId: string | null) {
 }
 
 /** Platform-level user administration (super admins, or callers with the platform permission). */
-export function userRoutes(app: AdmiralApp, kernel: Kernel, services: { users: UserService; sessions: SessionService; auth: AuthService }): void {
+export function userRoutes(
+  app: AdmiralApp,
+  kernel: Kernel,
+  services: { users: UserService; sessions: SessionService; auth: AuthService; profiles: AdminProfileService },
+): void {
   app.get(
     '/users',
     {
@@ -81,12 +87,16 @@ export function userRoutes(app: AdmiralApp, kernel: Kernel, services: { users: U
       schema: {
         tags,
         operationId: 'getUser',
-        summary: 'Get a user',
+        summary: 'Get a user, with their staff profile (null when they have none)',
         params: UserParamsSchema,
-        response: { 200: Type.Ref(UserSchema), ...problemResponses(400, 401, 403, 404) },
+        response: { 200: Type.Ref(UserDetailSchema), ...problemResponses(400, 401, 403, 404) },
       },
     },
-    async (request) => publicUser(await request.platform((tx) => services.users.get(tx, request.params.userId))),
+    async (request) =>
+      request.platform(async (tx) => {
+        const user = await services.users.get(tx, request.params.userId);
+        return { ...publicUser(user), adminProfile: await services.profiles.row(tx, user.id) };
+      }),
   );
 
   app.post(

@@ -4,9 +4,11 @@ import { hashPassword } from '../../kernel/crypto/passwords.js';
 import { randomToken, sha256Hex } from '../../kernel/crypto/tokens.js';
 import type { Database, Tx } from '../../kernel/db/transaction.js';
 import { badRequest } from '../../kernel/http/problem.js';
+import type { Mailer } from '../../kernel/mail/mailer.js';
+import { emailVerificationMail, type MailContent, passwordResetMail } from './mail-templates.js';
 import { assertAcceptablePassword } from './password-policy.js';
 import { VERIFICATION_POLICY } from './policy.js';
-import { accounts, mailOutbox, users, verifications } from './schema.js';
+import { accounts, users, verifications } from './schema.js';
 import type { SessionService } from './session-service.js';
 
 type Purpose = (typeof verifications.$inferSelect)['purpose'];
@@ -14,14 +16,15 @@ type Purpose = (typeof verifications.$inferSelect)['purpose'];
 const invalidToken = () => badRequest('invalid_token', 'The link is not valid, was already used or has expired. Ask for a new one.');
 
 /**
- * Password reset and email verification: single-use tokens (stored as SHA-256 digests) sent by mail. Mail
- * goes to the outbox (status `stored`: the console shows it until a mail transport sends it).
+ * Password reset and email verification: single-use tokens (stored as SHA-256 digests) sent by mail, enqueued
+ * in the transaction that issues the token (SMTP when configured, else the outbox the console shows).
  */
 export class VerificationService {
   constructor(
     private readonly db: Database,
     private readonly audit: AuditWriter,
     private readonly sessions: SessionService,
+    private readonly mailer: Mailer,
     private readonly publicUrl: string | undefined,
   ) {}
 
@@ -46,7 +49,7 @@ export class VerificationService {
         return;
       }
       const token = await this.issue(tx, user.id, 'password_reset', VERIFICATION_POLICY.passwordResetSeconds);
-      await this.mail(tx, user.email, 'password_reset', 'Reset your Admiral password', 'reset your password', 'reset-password', token, user.id);
+      await this.mail(tx, user.email, user.id, 'password_reset', passwordResetMail(token, this.publicUrl));
       await this.audit.write(tx, actor, {
         siteId: null,
         action: 'auth.password_reset_requested',
@@ -89,14 +92,17 @@ export class VerificationService {
     });
   }
 
-  /** Sends the signed-in user a link that confirms their email address. */
-  async requestEmailVerification(tx: Tx, actor: AuditActor, userId: string): Promise<{ alreadyVerified: boolean }> {
+  /**
+   * Sends the user a link that confirms their email address. `siteId`: the audit chain to record it on, the
+   * transaction's site (sign-up on a site); null on the platform's.
+   */
+  async requestEmailVerification(tx: Tx, actor: AuditActor, userId: string, siteId: string | null = null): Promise<{ alreadyVerified: boolean }> {
     const [user] = await tx.select().from(users).where(eq(users.id, userId));
     if (!user || user.emailVerified) return { alreadyVerified: true };
     const token = await this.issue(tx, userId, 'email_verification', VERIFICATION_POLICY.emailVerificationSeconds);
-    await this.mail(tx, user.email, 'email_verification', 'Confirm your email address', 'confirm your email address', 'verify-email', token, userId);
+    await this.mail(tx, user.email, userId, 'email_verification', emailVerificationMail(token, this.publicUrl));
     await this.audit.write(tx, actor, {
-      siteId: null,
+      siteId,
       action: 'user.email_verification_requested',
       category: 'identity',
       targetType: 'user',
@@ -155,9 +161,7 @@ export class VerificationService {
     return row ?? null;
   }
 
-  private async mail(tx: Tx, to: string, kind: string, subject: string, what: string, path: string, token: string, userId: string): Promise<void> {
-    const link = this.publicUrl ? `${new URL(`/${path}?token=${encodeURIComponent(token)}`, this.publicUrl).toString()}\n\n` : '';
-    const textBody = `To ${what}, open this link (it works once and expires soon):\n\n${link}or enter this code: ${token}\n\nIf you did not ask for this, ignore this message.\n`;
-    await tx.insert(mailOutbox).values({ toAddress: to, subject, textBody, kind, status: 'stored', metadata: { userId } });
+  private async mail(tx: Tx, to: string, userId: string, kind: Purpose, content: MailContent): Promise<void> {
+    await this.mailer.enqueue(tx, { to, subject: content.subject, text: content.text, kind, metadata: { userId } });
   }
 }

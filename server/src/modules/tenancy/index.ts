@@ -7,6 +7,7 @@ import { siteRoutes } from './routes.js';
 import { domainMappings, sites } from './schema.js';
 
 export { domainMappings, sites } from './schema.js';
+export { type SignUpSettings, signUpSettings } from './sign-up-settings.js';
 export { SiteService } from './site-service.js';
 
 const HOSTNAME = '^(?=.{1,253}$)([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)(\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*(:[0-9]{1,5})?$';

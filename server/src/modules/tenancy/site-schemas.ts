@@ -1,6 +1,7 @@
-import { Type } from '@sinclair/typebox';
+import { type Static, Type } from '@sinclair/typebox';
 import { PageQuerySchema, pageOf } from '../../kernel/http/pagination.js';
 import { SITE_STATUSES } from './schema.js';
+import { SignUpSettingsSchema } from './sign-up-settings.js';
 
 const Status = Type.Unsafe<(typeof SITE_STATUSES)[number]>({ type: 'string', enum: [...SITE_STATUSES] });
 const Slug = Type.String({ pattern: '^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$', description: 'Lower-case letters, digits and hyphens; unique' });
@@ -8,7 +9,10 @@ const Name = Type.String({ minLength: 1, maxLength: 200 });
 const Description = Type.Union([Type.String({ maxLength: 2000 }), Type.Null()]);
 const LogoUrl = Type.Union([Type.String({ format: 'uri', maxLength: 2000 }), Type.Null()]);
 const CountryCode = Type.Union([Type.String({ pattern: '^[A-Z]{2}$', description: 'ISO 3166-1 alpha-2' }), Type.Null()]);
-const Settings = Type.Record(Type.String(), Type.Unknown());
+// Other keys belong to the modules that read them and are kept as sent; `signUp` is checked here.
+const Settings = Type.Unsafe<Record<string, unknown> & { signUp?: Static<typeof SignUpSettingsSchema> }>(
+  Type.Object({ signUp: Type.Optional(SignUpSettingsSchema) }, { additionalProperties: true, description: 'Site settings' }),
+);
 
 export const SiteSchema = Type.Object(
   {
@@ -19,7 +23,8 @@ export const SiteSchema = Type.Object(
     description: Type.Union([Type.String(), Type.Null()]),
     logoUrl: Type.Union([Type.String(), Type.Null()]),
     countryCode: Type.Union([Type.String(), Type.Null()]),
-    settings: Settings,
+    // As stored (written through SiteCreate/SiteUpdate's checked shape): a response never reshapes it.
+    settings: Type.Record(Type.String(), Type.Unknown()),
     createdAt: Type.String({ format: 'date-time' }),
     updatedAt: Type.String({ format: 'date-time' }),
   },

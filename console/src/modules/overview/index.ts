@@ -1,0 +1,7 @@
+import { defineConsoleModule } from '../../app/module';
+
+export const overviewModule = defineConsoleModule({
+  name: 'overview',
+  label: 'Site',
+  nav: [{ label: 'Overview', to: '', scope: 'site' }],
+});
