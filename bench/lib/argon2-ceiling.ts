@@ -1,4 +1,5 @@
 import { fork } from 'node:child_process';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { busyShare, cpuTotals } from './machine.js';
@@ -25,8 +26,10 @@ export interface Argon2Result {
 export interface Argon2Measurement extends Omit<Argon2Result, 'type'> {
   round: number;
   hashesPerSecond: number;
-  /** Busy share of all cores during the window (anything else running shows here). */
+  /** Busy share of all cores during the window. */
   machineBusy: number;
+  /** The share of all cores used by anything but the ceiling's process (other programs) during the window. */
+  otherBusy: number;
 }
 
 const CHILD = path.join(path.dirname(fileURLToPath(import.meta.url)), '../servers/argon2.ts');
@@ -50,7 +53,9 @@ export function measureArgon2(job: Argon2Job, round: number): Promise<Argon2Meas
       if (m.type === 'failed') return reject(new Error(`the argon2 ceiling failed:\n${m.message}`));
       if (m.type !== 'argon2') return;
       const { type: _type, ...result } = m;
-      resolve({ ...result, round, hashesPerSecond: result.hashes / result.seconds, machineBusy: busyShare(machineBefore, cpuTotals()) });
+      const machineBusy = busyShare(machineBefore, cpuTotals());
+      const ownShare = result.cpuMicros / 1e6 / result.seconds / os.cpus().length;
+      resolve({ ...result, round, hashesPerSecond: result.hashes / result.seconds, machineBusy, otherBusy: Math.max(0, machineBusy - ownShare) });
     });
   });
 }

@@ -48,6 +48,8 @@ export async function ensureConsoleBuilt(): Promise<void> {
       execFileSync(process.execPath, [path.join(CONSOLE, '../node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], {
         cwd: CONSOLE,
         stdio: 'inherit',
+        // vitest sets NODE_ENV=test, which would make Vite bundle React's development build.
+        env: { ...process.env, NODE_ENV: 'production' },
       });
   } finally {
     rmSync(lock, { recursive: true, force: true });
@@ -65,10 +67,11 @@ export interface ConsoleUnderTest {
   stop(): Promise<void>;
 }
 
-export async function startConsole(): Promise<ConsoleUnderTest> {
+/** `env`: extra configuration for the Admiral under test (e.g. `PUBLIC_URL`, which single sign-on needs). */
+export async function startConsole(options: { env?: Record<string, string> } = {}): Promise<ConsoleUnderTest> {
   await ensureConsoleBuilt();
   if (!existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM}: run scripts/ensure-chromium.sh (apt-get install chromium) or set CHROMIUM_PATH`);
-  const admiral = await startTestAdmiral({ env: NO_RATE_LIMITS });
+  const admiral = await startTestAdmiral({ env: { ...NO_RATE_LIMITS, ...options.env } });
   const baseUrl = await admiral.listen();
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
   const contexts: BrowserContext[] = [];

@@ -120,6 +120,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/auth/impersonation/end": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * End the current impersonation session; the console gets the impersonator’s own session back
+         * @description Revokes the impersonation session (audited with both identities). When the request carries the cookie that POST /v1/users/{userId}/impersonate with cookie: true set, and that session is still live, the session cookie is the impersonator’s again (`restored: true`); otherwise the cookies are cleared and nobody is signed in.
+         */
+        post: operations["endImpersonation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/auth/password-reset": {
         parameters: {
             query?: never;
@@ -505,7 +525,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The permission catalog every module registers */
+        /** The permission catalog every module registers, with module, scope and ownability */
         get: operations["listPermissions"];
         put?: never;
         post?: never;
@@ -1014,7 +1034,11 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Change a user's names, username or status (suspending ends their sessions)
+         * @description Send If-Match with the ETag of GET /v1/users/{userId} to change only the version you read.
+         */
+        patch: operations["updateUser"];
         trace?: never;
     };
     "/v1/users/{userId}/admin-profile": {
@@ -1056,6 +1080,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/users/{userId}/devices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The devices a user signed in from, most recently seen first */
+        get: operations["listUserDevices"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/users/{userId}/impersonate": {
         parameters: {
             query?: never;
@@ -1073,6 +1114,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/users/{userId}/memberships": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A user's active memberships on every site (each site's history: GET /v1/sites/{siteId}/memberships?userId=…&includeRevoked=true) */
+        get: operations["listUserMemberships"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/users/{userId}/password-reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send the user a password-reset mail (single-use link; earlier links stop working) */
+        post: operations["sendUserPasswordReset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/users/{userId}/sessions": {
         parameters: {
             query?: never;
@@ -1084,7 +1159,8 @@ export interface paths {
         get: operations["listUserSessions"];
         put?: never;
         post?: never;
-        delete?: never;
+        /** End every session of a user (they must sign in again) */
+        delete: operations["revokeUserSessions"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1255,6 +1331,20 @@ export interface components {
             targetType: string | null;
             userAgent: string | null;
         };
+        Device: {
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: uuid */
+            id: string;
+            lastIp: string | null;
+            /** Format: date-time */
+            lastSeenAt: string;
+            platform: string | null;
+            /** @enum {string} */
+            riskState: "normal" | "elevated" | "blocked";
+            trusted: boolean;
+            userAgent: string | null;
+        };
         /** @description A host name that routes requests to this site */
         Domain: {
             /** Format: date-time */
@@ -1360,12 +1450,16 @@ export interface components {
             /** Format: date-time */
             assignedAt: string;
             assignedBy: string | null;
+            /** @description Who granted it (null: a rule or an API key) */
+            assignedByUser: components["schemas"]["MembershipPerson"] | null;
             /** Format: date-time */
             createdAt: string;
             /** Format: uuid */
             id: string;
             revokedAt: string | null;
             revokedBy: string | null;
+            /** @description Who revoked it (null while active, or when an API key did) */
+            revokedByUser: components["schemas"]["MembershipPerson"] | null;
             /** Format: uuid */
             roleId: string;
             roleKey: string;
@@ -1373,14 +1467,26 @@ export interface components {
             siteId: string;
             /** Format: date-time */
             updatedAt: string;
+            user: components["schemas"]["MembershipPerson"];
             /** Format: uuid */
             userId: string;
         };
         MembershipCreate: {
+            /**
+             * Format: email
+             * @description Instead of userId: the existing user with this email address
+             */
+            email?: string;
             /** @description A role key: a system role or one of the site's */
             role: string;
             /** Format: uuid */
-            userId: string;
+            userId?: string;
+        };
+        MembershipPerson: {
+            email: string;
+            /** Format: uuid */
+            id: string;
+            name: string | null;
         };
         Problem: {
             /** @description Stable machine-readable code, e.g. validation_failed */
@@ -1687,6 +1793,31 @@ export interface components {
             /** Format: date-time */
             updatedAt: string;
             username: string | null;
+        };
+        UserMembership: {
+            role: {
+                key: string;
+                name: string;
+            };
+            site: {
+                /** Format: uuid */
+                id: string;
+                name: string;
+                slug: string;
+                status: string;
+            };
+        };
+        UserUpdate: {
+            displayName?: string | null;
+            firstName?: string | null;
+            lastName?: string | null;
+            name?: string | null;
+            /**
+             * @description suspended: cannot sign in, sessions end
+             * @enum {string}
+             */
+            status?: "active" | "suspended";
+            username?: string | null;
         };
     };
     responses: never;
@@ -2011,6 +2142,62 @@ export interface operations {
             };
             /** @description Forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    endImpersonation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": Record<string, unknown>;
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description True when the cookie is back on the impersonator's own session; false: sign in again */
+                        restored: boolean;
+                        /** @description Who the console is signed in as now (null when nobody) */
+                        userId: string | null;
+                    };
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3375,6 +3562,12 @@ export interface operations {
                         data: {
                             description: string;
                             key: string;
+                            /** @description The module that declares it (consoles group by it) */
+                            module: string;
+                            /** @description May be granted with condition 'own' (only on rows the holder owns) */
+                            ownable: boolean;
+                            /** @description site: granted by roles and API keys; platform: super admins */
+                            scope: "site" | "platform";
                         }[];
                     };
                 };
@@ -5028,6 +5221,10 @@ export interface operations {
                 includeRevoked?: boolean;
                 /** @description Page size (1–200) */
                 limit?: number;
+                /** @description Search in the member's email, username and name */
+                q?: string;
+                /** @description Only memberships of this role (with includeRevoked: its history) */
+                roleId?: string;
                 userId?: string;
             };
             header?: never;
@@ -6774,6 +6971,8 @@ export interface operations {
                 limit?: number;
                 /** @description Search in email, username and name */
                 q?: string;
+                /** @description Sort field; prefix - for descending (-id: newest first) */
+                sort?: "-id" | "id" | "email" | "-email" | "createdAt" | "-createdAt";
                 status?: "active" | "suspended" | "banned" | "deleted";
             };
             header?: never;
@@ -6971,6 +7170,115 @@ export interface operations {
             };
             /** @description Not Found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateUser: {
+        parameters: {
+            query?: never;
+            header?: {
+                "if-match"?: string;
+            };
+            path: {
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UserUpdate"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserDetail"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition Failed */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Content */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7289,6 +7597,66 @@ export interface operations {
             };
         };
     };
+    listUserDevices: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["Device"][];
+                    };
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     impersonateUser: {
         parameters: {
             query?: never;
@@ -7300,7 +7668,10 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": Record<string, unknown>;
+                "application/json": {
+                    /** @description The console: switch the session cookie to the impersonation and keep the caller's own session in __Host-admiral_origin (POST /v1/auth/impersonation/end restores it). Needs a cookie-authenticated request. */
+                    cookie?: boolean;
+                };
             };
         };
         responses: {
@@ -7317,6 +7688,135 @@ export interface operations {
                         token: string;
                     };
                 };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Content */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listUserMemberships: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["UserMembership"][];
+                    };
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    sendUserPasswordReset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": Record<string, unknown>;
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Bad Request */
             400: {
@@ -7384,6 +7884,66 @@ export interface operations {
                 content: {
                     "application/json": {
                         data: components["schemas"]["Session"][];
+                    };
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    revokeUserSessions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        ended: number;
                     };
                 };
             };

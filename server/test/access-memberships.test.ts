@@ -310,7 +310,7 @@ describe('what a membership grants', () => {
     const resolve = async (site: string) =>
       (
         await admiral.db.ownerQuery<{ permissions: string[]; own_permissions: string[] }>(
-          'SELECT permissions, own_permissions FROM admiral_resolve_session($1, $2, 3600)',
+          'SELECT permissions, own_permissions FROM admiral_resolve_session($1, $2, 3600, false)',
           [sha256Hex(token), site],
         )
       ).rows[0];
@@ -323,5 +323,29 @@ describe('what a membership grants', () => {
     expect((await resolve(siteB))?.permissions).toEqual([]);
     await revoke(membership.id);
     expect((await resolve(siteA))?.permissions).toEqual([]);
+  });
+
+  it('GET /v1/me lists a role that grants nothing with no permissions (not a null key)', async () => {
+    const user = await createUser(admiral);
+    const token = `adms_${randomBytes(32).toString('base64url')}`;
+    await admiral.db.ownerQuery(
+      `INSERT INTO sessions (id, user_id, token_hash, refresh_token_hash, token_expires_at, idle_expires_at, expires_at)
+       VALUES ($1, $2, $3, $4, now() + interval '1 hour', now() + interval '1 hour', now() + interval '1 day')`,
+      [uuidv7(), user, sha256Hex(token), sha256Hex(`${token}-refresh`)],
+    );
+    const created = await admiral.app.inject({
+      method: 'POST',
+      url: `/v1/sites/${siteA}/roles`,
+      headers: admin,
+      payload: { key: 'observer', name: 'Observer', permissions: [] },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    await grant(user, 'observer');
+    const me = await admiral.app.inject({ method: 'GET', url: '/v1/me', headers: { authorization: `Bearer ${token}` } });
+    expect(me.statusCode, me.body).toBe(200);
+    const site = (me.json() as { sites: { id: string; role: { key: string }; permissions: string[]; ownOnlyPermissions: string[] }[] }).sites.find(
+      (s) => s.id === siteA,
+    );
+    expect(site).toMatchObject({ role: { key: 'observer' }, permissions: [], ownOnlyPermissions: [] });
   });
 });

@@ -665,7 +665,7 @@ describe('GET /v1/meta/resources', () => {
     expect(fields.id).toMatchObject({ kind: 'uuid', writable: false });
     expect(fields.siteId).toMatchObject({ kind: 'uuid', writable: false });
     expect(fields.createdAt).toMatchObject({ kind: 'datetime', writable: false });
-    expect(meta.filters).toEqual([
+    expect(meta.filters).toMatchObject([
       { name: 'type', kind: 'enum', enum: ['subdomain', 'custom'] },
       { name: 'isActive', kind: 'boolean' },
       { name: 'isPrimary', kind: 'boolean' },

@@ -71,6 +71,19 @@ export function useLoadMe() {
   };
 }
 
+/**
+ * After the session cookie changed identity under a mounted layout (an impersonation began or ended): drop
+ * everything cached about the previous caller and load the new one into the same `me` query, so that
+ * mounted screens see the switch at once.
+ */
+export function useReloadIdentity() {
+  const client = useQueryClient();
+  return async () => {
+    client.removeQueries({ predicate: (query) => query.queryKey[0] !== 'me' });
+    return client.fetchQuery({ ...meQuery, staleTime: 0 });
+  };
+}
+
 export interface Permissions {
   superAdmin: boolean;
   /** Whether the caller holds `permission` on `siteId` (platform permissions: super admins only). */

@@ -8,7 +8,7 @@ import {
   type ColumnVisibilityState as VisibilityState,
 } from '@tanstack/react-table';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { type ReactNode, useMemo, useRef, useState } from 'react';
+import { type ReactNode, useEffect, useMemo, useRef, useState } from 'react';
 import { EmptyState, ErrorState, Loading } from './States';
 
 /** Past this many rows the body is virtualised: only the rows in view are in the DOM. */
@@ -44,6 +44,8 @@ export interface DataTableProps<Row> {
   hasMore?: boolean;
   onLoadMore?: () => void;
   loadingMore?: boolean;
+  /** Virtualised lists: load the next page by themselves when the last rows scroll into view (long lists, e.g. users). */
+  autoLoadMore?: boolean;
   onRowClick?: (row: Row) => void;
   empty?: ReactNode;
   /** Remembers the chosen columns under this key (localStorage). */
@@ -108,6 +110,18 @@ export function DataTable<Row extends RowData>(props: DataTableProps<Row>) {
   };
 
   const items = virtual ? virtualizer.getVirtualItems() : null;
+  const lastShown = items?.[items.length - 1]?.index ?? -1;
+  const { autoLoadMore, hasMore, loadingMore, onLoadMore } = props;
+  // Once per row count: asking again while a page is on its way would restart the request.
+  const requestedAt = useRef(-1);
+  useEffect(() => {
+    const rowCount = tableRows.length;
+    if (!autoLoadMore || !virtual || !hasMore || loadingMore || requestedAt.current === rowCount) return;
+    if (lastShown >= rowCount - 20) {
+      requestedAt.current = rowCount;
+      onLoadMore?.();
+    }
+  }, [autoLoadMore, virtual, hasMore, loadingMore, lastShown, tableRows.length, onLoadMore]);
   const shown = items ? items.map((item) => tableRows[item.index]).filter((r) => r !== undefined) : tableRows;
   const padTop = items && items.length > 0 ? (items[0]?.start ?? 0) : 0;
   const padBottom = items && items.length > 0 ? virtualizer.getTotalSize() - (items[items.length - 1]?.end ?? 0) : 0;

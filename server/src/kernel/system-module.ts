@@ -7,7 +7,7 @@ import { mailDeliveryJob } from './mail/delivery-job.js';
 import type { Mailer } from './mail/mailer.js';
 import type { Metrics } from './metrics.js';
 import type { Kernel, ModuleDefinition } from './module.js';
-import { defineModule, permissionCatalog } from './module.js';
+import { defineModule, permissionCatalogEntries } from './module.js';
 import type { ResourceDefinition } from './resources/define-resource.js';
 
 const purgeIdempotencyKeys = defineJob({
@@ -28,10 +28,17 @@ const Readiness = Type.Object(
   },
   { additionalProperties: false },
 );
-const PermissionList = Type.Object(
-  { data: Type.Array(Type.Object({ key: Type.String(), description: Type.String() }, { additionalProperties: false })) },
+const PermissionEntry = Type.Object(
+  {
+    key: Type.String(),
+    description: Type.String(),
+    module: Type.String({ description: 'The module that declares it (consoles group by it)' }),
+    scope: Type.Union([Type.Literal('site'), Type.Literal('platform')], { description: 'site: granted by roles and API keys; platform: super admins' }),
+    ownable: Type.Boolean({ description: "May be granted with condition 'own' (only on rows the holder owns)" }),
+  },
   { additionalProperties: false },
 );
+const PermissionList = Type.Object({ data: Type.Array(PermissionEntry) }, { additionalProperties: false });
 const ResourceMetaList = Type.Object({ data: Type.Array(Type.Record(Type.String(), Type.Unknown())) }, { additionalProperties: false });
 
 /** Infrastructure routes every deployment has: health, readiness, metrics, the catalogs the console reads. */
@@ -63,11 +70,11 @@ export function systemModule(context: { modules: () => readonly ModuleDefinition
             schema: {
               tags: ['Meta'],
               operationId: 'listPermissions',
-              summary: 'The permission catalog every module registers',
+              summary: 'The permission catalog every module registers, with module, scope and ownability',
               response: { 200: PermissionList },
             },
           },
-          async () => ({ data: permissionCatalog(context.modules()) }),
+          async () => ({ data: permissionCatalogEntries(context.modules()) }),
         );
       },
     },

@@ -1,5 +1,7 @@
+import { useQueries } from '@tanstack/react-query';
 import { Link, Outlet, useRouterState } from '@tanstack/react-router';
 import { consoleModules } from '../../modules';
+import type { NavEntry, NavQuery } from '../module';
 import { siteRoute } from '../routes';
 import { permissionsOf, useCurrentSiteId, useMe } from '../session';
 import { ImpersonationBanner } from './ImpersonationBanner';
@@ -42,28 +44,41 @@ function Sidebar() {
   const siteId = useCurrentSiteId();
   const permissions = permissionsOf(me, siteId);
   const pathname = useRouterState({ select: (s) => s.location.pathname });
-  const groups = consoleModules
-    .map((module) => ({
-      module,
-      entries: (module.nav ?? []).filter((entry) => {
-        if (entry.scope === 'site' && !siteId) return false;
-        if (entry.scope === 'platform' && !permissions.superAdmin) return false;
-        return !entry.permission || permissions.can(entry.permission);
-      }),
-    }))
-    .filter((g) => g.entries.length > 0);
+  const withRuntimeNav = consoleModules.filter((module) => module.navQuery);
+  const runtimeNav = useQueries({ queries: withRuntimeNav.map((module) => module.navQuery as NavQuery) });
+  const runtimeEntries = new Map(withRuntimeNav.map((module, index) => [module.name, runtimeNav[index]?.data ?? []]));
+  // Entries go under their module's heading, or the heading they name; one group per heading, first-seen order.
+  const byHeading = new Map<string, { key: string; label: string; entries: NavEntry[] }>();
+  for (const module of consoleModules) {
+    for (const entry of [...(module.nav ?? []), ...(runtimeEntries.get(module.name) ?? [])]) {
+      if (entry.scope === 'site' && !siteId) continue;
+      if (entry.scope === 'platform' && !permissions.superAdmin) continue;
+      if (entry.permission && !permissions.can(entry.permission)) continue;
+      const label = entry.group ?? module.label;
+      const group = byHeading.get(label) ?? { key: module.name, label, entries: [] };
+      byHeading.set(label, group);
+      group.entries.push(entry);
+    }
+  }
+  const groups = [...byHeading.values()];
   return (
     <nav className="sidebar" aria-label="Sections">
-      {groups.map(({ module, entries }) => (
-        <div className="nav-group" key={module.name}>
-          <div className="nav-group-label">{module.label}</div>
+      {groups.map(({ key, label, entries }) => (
+        <div className="nav-group" key={`${key}:${label}`}>
+          <div className="nav-group-label">{label}</div>
           <ul>
             {entries.map((entry) => {
               const href = entry.scope === 'site' ? `/sites/${siteId}${entry.to ? `/${entry.to}` : ''}` : `/platform/${entry.to}`;
               const active = entry.to === '' ? pathname === href || pathname === `${href}/` : pathname === href || pathname.startsWith(`${href}/`);
               return (
                 <li key={`${entry.scope}:${entry.to}`}>
-                  <Link to={href} className={`nav-link${active ? ' active' : ''}`} aria-current={active ? 'page' : undefined}>
+                  <Link
+                    to={href}
+                    className={`nav-link${active ? ' active' : ''}`}
+                    aria-current={active ? 'page' : undefined}
+                    // The router's own "active" (a parent path counts) would also light up Overview on every site screen.
+                    activeOptions={{ exact: true, includeSearch: false }}
+                  >
                     {entry.label}
                   </Link>
                 </li>

@@ -60,6 +60,9 @@ export function SiteSwitcher() {
               <DropdownMenu.Item className="menu-item" onSelect={() => navigate({ to: '/platform/sites' })}>
                 All sites…
               </DropdownMenu.Item>
+              <DropdownMenu.Item className="menu-item" onSelect={() => navigate({ to: '/platform/sites', search: { create: true } })}>
+                Create site…
+              </DropdownMenu.Item>
             </>
           ) : null}
         </DropdownMenu.Content>

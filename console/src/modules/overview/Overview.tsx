@@ -54,7 +54,7 @@ export default function Overview() {
           module: r.module,
           path: r.path.replace('{siteId}', siteId),
           permission: r.permissions.read ?? `${r.plural}.read`,
-          to: `resources/${r.plural}`,
+          to: `r/${r.plural}`,
         })),
       ];
       const allowed = candidates.filter((c) => permissions.can(c.permission, siteId));

@@ -5,7 +5,8 @@ import type { FieldError } from './problem.js';
 
 function makeAjv(coerceTypes: false | 'array') {
   // removeAdditional: false — unknown fields are an error (schemas say additionalProperties: false), never dropped silently.
-  return addFormats.default(new Ajv.default({ allErrors: true, removeAdditional: false, useDefaults: true, strict: false, coerceTypes }));
+  // verbose: errors carry their schema, so a pattern's failure can be told in the words of its description.
+  return addFormats.default(new Ajv.default({ allErrors: true, removeAdditional: false, useDefaults: true, strict: false, coerceTypes, verbose: true }));
 }
 
 /**
@@ -33,6 +34,15 @@ function describe(error: ErrorObject): { pointer: string; detail: string } {
       return { pointer: `${error.instancePath}/${String(params.missingProperty)}`, detail: 'is required' };
     case 'enum':
       return { pointer: error.instancePath, detail: `must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}` };
+    case 'pattern': {
+      // People read "is not in the expected form (Host name, optionally with :port)" better than a regular expression.
+      const description = (error.parentSchema as { description?: unknown } | undefined)?.description;
+      return {
+        pointer: error.instancePath,
+        detail:
+          typeof description === 'string' && description ? `is not in the expected form (${description})` : `must match pattern ${String(params.pattern)}`,
+      };
+    }
     case 'format':
       return { pointer: error.instancePath, detail: `must be a valid ${String(params.format)}` };
     default:

@@ -1,5 +1,5 @@
 import { type TObject, type TSchema, Type } from '@sinclair/typebox';
-import { getTableColumns } from 'drizzle-orm';
+import { getTableColumns, is, SQL } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import { PageQuerySchema, pageOf } from '../http/pagination.js';
 import type { PermissionDefinition } from '../module.js';
@@ -40,6 +40,17 @@ export interface ResourceOptions<T extends PgTable> {
   normalize?: (values: Record<string, unknown>) => Record<string, unknown>;
   /** Called after a committed change (e.g. to update a cache). */
   afterCommit?: (change: ResourceChange) => void;
+  /** How the console's generic screens present the resource (all optional; sensible defaults). */
+  ui?: ResourceUi<ColumnKey<T>>;
+}
+
+export interface ResourceUi<Key extends string = string> {
+  /** The field that names a record (detail heading, breadcrumbs, delete confirmation). Default: the first text field. */
+  titleField?: Key;
+  /** Sidebar group heading. Default: the module's name, capitalised. */
+  group?: string;
+  /** Field labels. Default: from the key (`domainName` → "Domain name", `isActive` → "Active"). */
+  labels?: Partial<Record<Key, string>>;
 }
 
 /** A committed change to one record: its new state, or null when it was deleted. */
@@ -51,11 +62,24 @@ export interface ResourceChange {
 
 export interface FieldMeta {
   name: string;
+  label: string;
+  description?: string;
   kind: ReturnType<typeof fieldKind>;
   nullable: boolean;
   writable: boolean;
   immutable: boolean;
   required: boolean;
+  enum?: readonly string[];
+  /** The value the database gives it when a create leaves it out (constant defaults only). */
+  default?: unknown;
+}
+
+export interface FilterMeta {
+  name: string;
+  label: string;
+  kind: FieldMeta['kind'];
+  /** `eq`: `?<name>=<value>`, the only operator today. */
+  operators: Array<'eq'>;
   enum?: readonly string[];
 }
 
@@ -66,14 +90,24 @@ export interface ResourceMeta {
   pluralLabel: string;
   description: string | null;
   module: string | null;
+  /** 'site': the path is under /v1/sites/{siteId}. */
+  scope: 'site';
   path: string;
   permissions: { read: string; create: string; update: string; delete: string };
+  /** The field holding the owner's user id, when permissions may be granted on own records only. */
+  ownerField: string | null;
+  /** PATCH and DELETE accept `If-Match` with the ETag of GET (412 when the record changed since). */
+  ifMatch: boolean;
+  titleField: string;
+  group: string;
   fields: FieldMeta[];
   listColumns: string[];
-  filters: Array<{ name: string; kind: FieldMeta['kind']; enum?: readonly string[] }>;
+  filters: FilterMeta[];
   sortable: string[];
   defaultSort: string;
   searchable: boolean;
+  /** The fields `q` searches (empty when not searchable). */
+  searchFields: string[];
   schema: TSchema;
   createSchema: TSchema;
   updateSchema: TSchema;
@@ -103,6 +137,10 @@ export function defineResource<T extends PgTable>(options: ResourceOptions<T>): 
     if (writable.has(field) && SYSTEM_FIELDS.has(field)) throw new Error(`resource ${options.name}: ${field} is managed by the kernel`);
   }
   if (options.ownerColumn !== undefined && !columns[options.ownerColumn]) throw new Error(`resource ${options.name}: no owner column ${options.ownerColumn}`);
+  const ui = (options.ui ?? {}) as ResourceUi;
+  for (const field of [...(options.listColumns ?? []), ...(ui.titleField ? [ui.titleField] : []), ...Object.keys(ui.labels ?? {})]) {
+    if (!columns[field]) throw new Error(`resource ${options.name}: no column ${field}`);
+  }
   const sortable = ['id', ...(options.sortable ?? []).filter((f) => f !== 'id')];
   for (const field of sortable) {
     if (!columns[field]?.notNull) throw new Error(`resource ${options.name}: sort field ${field} must be NOT NULL for stable cursors`);
@@ -159,18 +197,29 @@ export function defineResource<T extends PgTable>(options: ResourceOptions<T>): 
     sortable,
     module: null,
     meta() {
-      const fields: FieldMeta[] = Object.entries(columns).map(([key, column]) => ({
-        name: key,
-        kind: fieldKind(column),
-        nullable: !column.notNull,
-        writable: writable.has(key),
-        immutable: immutable.has(key),
-        required: required.includes(key),
-        ...(column.enumValues?.length ? { enum: column.enumValues } : {}),
-      }));
+      const labelOf = (key: string) => (ui.labels as Record<string, string> | undefined)?.[key] ?? fieldLabel(key, columns[key] as PgColumn);
+      const fields: FieldMeta[] = Object.entries(columns).map(([key, column]) => {
+        const description = (itemProps[key] as TSchema).description ?? (fieldSchema(key, column) as TSchema).description;
+        const constantDefault = column.hasDefault && column.default !== undefined && !isSql(column.default) ? { default: column.default } : {};
+        return {
+          name: key,
+          label: labelOf(key),
+          ...(description ? { description } : {}),
+          kind: fieldKind(column),
+          nullable: !column.notNull,
+          writable: writable.has(key),
+          immutable: immutable.has(key),
+          required: required.includes(key),
+          ...(column.enumValues?.length ? { enum: column.enumValues } : {}),
+          ...constantDefault,
+        };
+      });
       const defaultColumns = Object.keys(columns)
         .filter((k) => k !== 'siteId' && fieldKind(columns[k] as PgColumn) !== 'json')
         .slice(0, 6);
+      const listColumns = [...(options.listColumns ?? defaultColumns)];
+      const titleField =
+        ui.titleField ?? [...listColumns, ...Object.keys(columns)].find((k) => !SYSTEM_FIELDS.has(k) && fieldKind(columns[k] as PgColumn) === 'string') ?? 'id';
       return {
         name: options.name,
         plural: options.plural,
@@ -178,17 +227,23 @@ export function defineResource<T extends PgTable>(options: ResourceOptions<T>): 
         pluralLabel: options.pluralLabel,
         description: options.description ?? null,
         module: definition.module,
+        scope: 'site',
         path: `/v1/sites/{siteId}/${options.plural}`,
         permissions,
+        ownerField: options.ownerColumn ?? null,
+        ifMatch: true,
+        titleField,
+        group: ui.group ?? capitalise(definition.module ?? 'resources'),
         fields,
-        listColumns: [...(options.listColumns ?? defaultColumns)],
+        listColumns,
         filters: (options.filters ?? []).map((name) => {
           const column = columns[name] as PgColumn;
-          return { name, kind: fieldKind(column), ...(column.enumValues?.length ? { enum: column.enumValues } : {}) };
+          return { name, label: labelOf(name), kind: fieldKind(column), operators: ['eq'], ...(column.enumValues?.length ? { enum: column.enumValues } : {}) };
         }),
         sortable,
         defaultSort: '-id',
         searchable: Boolean(options.search?.length),
+        searchFields: [...(options.search ?? [])],
         schema: item,
         createSchema: create,
         updateSchema: update,
@@ -196,4 +251,23 @@ export function defineResource<T extends PgTable>(options: ResourceOptions<T>): 
     },
   };
   return definition;
+}
+
+const capitalise = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+const ACRONYMS = new Set(['id', 'url', 'uri', 'ip', 'api', 'sso', 'html', 'json', 'seo']);
+
+/** `domainName` → "Domain name", `siteId` → "Site ID", a boolean `isActive` → "Active". */
+export function fieldLabel(key: string, column?: PgColumn): string {
+  const words = key
+    .replace(/_/g, ' ')
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .split(/\s+/)
+    .filter(Boolean)
+    .map((w) => w.toLowerCase());
+  if (column && fieldKind(column) === 'boolean' && words.length > 1 && words[0] === 'is') words.shift();
+  return capitalise(words.map((w) => (ACRONYMS.has(w) ? w.toUpperCase() : w)).join(' '));
+}
+
+function isSql(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && is(value, SQL);
 }

@@ -3,7 +3,14 @@ import type { AdmiralApp } from '../../kernel/http/app-types.js';
 import { etagOf } from '../../kernel/http/etag.js';
 import { problemResponses as problems } from '../../kernel/http/problem.js';
 import { authorityOfRequest } from './authority.js';
-import { MembershipCreateSchema, MembershipListQuerySchema, MembershipPageSchema, MembershipParamsSchema, MembershipSchema } from './membership-schemas.js';
+import {
+  MembershipCreateSchema,
+  MembershipListQuerySchema,
+  MembershipPageSchema,
+  MembershipParamsSchema,
+  MembershipPersonSchema,
+  MembershipSchema,
+} from './membership-schemas.js';
 import type { MembershipService } from './membership-service.js';
 import { ACCESS_PERMISSIONS as P } from './permissions.js';
 
@@ -12,7 +19,7 @@ const SiteParams = Type.Object({ siteId: Type.String({ format: 'uuid' }) });
 
 /** /memberships: grant, list (with history), get, revoke. */
 export function membershipRoutes(app: AdmiralApp, service: MembershipService): void {
-  for (const schema of [MembershipSchema, MembershipCreateSchema]) app.addSchema(schema);
+  for (const schema of [MembershipPersonSchema, MembershipSchema, MembershipCreateSchema]) app.addSchema(schema);
 
   app.get(
     '/memberships',

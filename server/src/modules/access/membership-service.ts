@@ -1,9 +1,11 @@
 import type { Static } from '@sinclair/typebox';
-import { and, desc, eq, isNull, lt, ne, type SQL, sql } from 'drizzle-orm';
+import { and, desc, eq, ilike, isNull, lt, ne, or, type SQL, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
 import type { AuditActor, AuditWriter } from '../../kernel/audit/writer.js';
+import { escapeLike } from '../../kernel/db/like.js';
 import type { Tx } from '../../kernel/db/transaction.js';
 import { DEFAULT_PAGE_SIZE, decodeCursor, encodeCursor, idCursor, pageFrom } from '../../kernel/http/pagination.js';
-import { conflict, notFound, unprocessable } from '../../kernel/http/problem.js';
+import { badRequest, conflict, notFound, unprocessable } from '../../kernel/http/problem.js';
 import { users } from '../identity/schema.js';
 import { type Authority, assertWithinAuthority } from './authority.js';
 import type { MembershipCreateSchema, MembershipListQuerySchema, MembershipSchema } from './membership-schemas.js';
@@ -15,6 +17,9 @@ export type Membership = Static<typeof MembershipSchema>;
 
 const CATEGORY = 'access';
 
+const assigner = alias(users, 'assigner');
+const revoker = alias(users, 'revoker');
+
 const columns = {
   id: memberships.id,
   siteId: memberships.siteId,
@@ -25,6 +30,9 @@ const columns = {
   assignedAt: memberships.assignedAt,
   revokedBy: memberships.revokedBy,
   revokedAt: memberships.revokedAt,
+  user: { id: users.id, email: users.email, name: users.name },
+  assignedByUser: { id: assigner.id, email: assigner.email, name: assigner.name },
+  revokedByUser: { id: revoker.id, email: revoker.email, name: revoker.name },
   createdAt: memberships.createdAt,
   updatedAt: memberships.updatedAt,
 };
@@ -46,6 +54,11 @@ export class MembershipService {
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
     const conditions: SQL[] = ofSite(memberships.siteId, siteId);
     if (query.userId) conditions.push(eq(memberships.userId, query.userId));
+    if (query.roleId) conditions.push(eq(memberships.roleId, query.roleId));
+    if (query.q) {
+      const pattern = `%${escapeLike(query.q)}%`;
+      conditions.push(or(ilike(users.email, pattern), ilike(users.username, pattern), ilike(users.name, pattern)) as SQL);
+    }
     if (!query.includeRevoked) conditions.push(isNull(memberships.revokedAt));
     if (query.cursor) conditions.push(lt(memberships.id, decodeCursor(query.cursor, '-id').id));
     const rows = await this.select(tx)
@@ -65,11 +78,7 @@ export class MembershipService {
 
   /** Grants a role. 409 membership_exists while the user holds an active membership here: revoke it first. */
   async grant(tx: Tx, siteId: string, actor: AuditActor, authority: Authority, input: Static<typeof MembershipCreateSchema>): Promise<Membership> {
-    const [user] = await tx
-      .select({ id: users.id })
-      .from(users)
-      .where(and(eq(users.id, input.userId), ne(users.status, 'deleted')));
-    if (!user) throw unprocessable('unknown_user', `There is no user ${input.userId}.`, [{ in: 'body', pointer: '/userId', detail: 'no such user' }]);
+    const user = await this.grantee(tx, input);
     const role = await this.roles.findByKey(tx, siteId, input.role);
     if (!role) throw unprocessable('unknown_role', `There is no role ${input.role} on this site.`, [{ in: 'body', pointer: '/role', detail: 'no such role' }]);
     if (!role.assignable) {
@@ -80,10 +89,11 @@ export class MembershipService {
     assertWithinAuthority(authority, role.permissions, `Granting ${role.key}`);
     const [inserted] = await tx
       .insert(memberships)
-      .values({ siteId, userId: input.userId, roleId: role.id, assignedBy: actor.userId })
+      .values({ siteId, userId: user.id, roleId: role.id, assignedBy: actor.userId })
       .onConflictDoNothing({ target: [memberships.siteId, memberships.userId], where: sql`revoked_at is null` })
       .returning({ id: memberships.id });
-    if (!inserted) throw conflict('membership_exists', `User ${input.userId} already has an active membership on this site; revoke it to grant another role.`);
+    if (!inserted)
+      throw conflict('membership_exists', `User ${input.email ?? user.id} already has an active membership on this site; revoke it to grant another role.`);
     const membership = await this.get(tx, siteId, inserted.id);
     await this.audit.write(tx, actor, {
       siteId,
@@ -120,7 +130,31 @@ export class MembershipService {
     return after;
   }
 
+  /** The user a grant names, by id or by email address (exactly one); deleted users cannot be granted anything. */
+  private async grantee(tx: Tx, input: Static<typeof MembershipCreateSchema>): Promise<{ id: string }> {
+    if ((input.userId === undefined) === (input.email === undefined)) {
+      throw badRequest('validation_failed', 'Name the user by userId or by email (one of them).', [
+        { in: 'body', pointer: input.userId === undefined ? '/userId' : '/email', detail: 'send either userId or email' },
+      ]);
+    }
+    const pointer = input.userId === undefined ? '/email' : '/userId';
+    const [user] = await tx
+      .select({ id: users.id })
+      .from(users)
+      .where(
+        and(input.userId !== undefined ? eq(users.id, input.userId) : eq(users.email, (input.email ?? '').trim().toLowerCase()), ne(users.status, 'deleted')),
+      );
+    if (!user) throw unprocessable('unknown_user', `There is no user ${input.userId ?? input.email}.`, [{ in: 'body', pointer, detail: 'no such user' }]);
+    return user;
+  }
+
   private select(tx: Tx) {
-    return tx.select(columns).from(memberships).innerJoin(roles, eq(roles.id, memberships.roleId));
+    return tx
+      .select(columns)
+      .from(memberships)
+      .innerJoin(roles, eq(roles.id, memberships.roleId))
+      .innerJoin(users, eq(users.id, memberships.userId))
+      .leftJoin(assigner, eq(assigner.id, memberships.assignedBy))
+      .leftJoin(revoker, eq(revoker.id, memberships.revokedBy));
   }
 }

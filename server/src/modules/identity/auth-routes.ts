@@ -4,7 +4,7 @@ import type { AdmiralApp } from '../../kernel/http/app-types.js';
 import { badRequest, problemResponses } from '../../kernel/http/problem.js';
 import type { Kernel } from '../../kernel/module.js';
 import { type AuthService, signedInBody } from './auth-service.js';
-import { clearedSessionCookie, readCredential, sessionCookie } from './credentials.js';
+import { clearedOriginCookie, clearedSessionCookie, readCredential, readOriginToken, sessionCookie } from './credentials.js';
 import { ownAccount } from './own-account.js';
 import { SESSION_POLICY } from './policy.js';
 import { type AuthRateLimits, signInIdentifier } from './rate-limits.js';
@@ -101,7 +101,8 @@ export function authRoutes(app: AdmiralApp, kernel: Kernel, services: IdentitySe
         const ended = await request.platform(async (tx) =>
           services.auth.signOut(tx, request.auditActor(), await services.sessions.get(tx, sessionId), everywhere),
         );
-        reply.header('set-cookie', clearedSessionCookie());
+        // Signing out of an impersonation also drops the administrator's parked session from this browser.
+        reply.header('set-cookie', readOriginToken(request) ? [clearedSessionCookie(), clearedOriginCookie()] : clearedSessionCookie());
         return { ended };
       },
     );

@@ -1,8 +1,9 @@
-import { and, eq, or } from 'drizzle-orm';
+import { and, eq, isNull, or, sql } from 'drizzle-orm';
 import type { AuditActor, AuditWriter } from '../../kernel/audit/writer.js';
 import { decoyHash, hashPassword, needsRehash, verifyPassword } from '../../kernel/crypto/passwords.js';
+import { sha256Hex } from '../../kernel/crypto/tokens.js';
 import type { Database, Tx } from '../../kernel/db/transaction.js';
-import { forbidden, ProblemError, unprocessable } from '../../kernel/http/problem.js';
+import { conflict, forbidden, ProblemError, unprocessable } from '../../kernel/http/problem.js';
 import type { Mailer } from '../../kernel/mail/mailer.js';
 import { deviceFingerprint, mailNewDevice, touchDevice } from './devices.js';
 import { awaitingEmailConfirmation, emailNotConfirmed } from './email-confirmation.js';
@@ -10,7 +11,7 @@ import { countFailure, isLocked } from './lockout.js';
 import { assertAcceptablePassword } from './password-policy.js';
 import { SESSION_POLICY } from './policy.js';
 import { committing, Refusal } from './refusal.js';
-import { accounts, type sessions, users } from './schema.js';
+import { accounts, sessions, users } from './schema.js';
 import type { IssuedTokens, SessionService } from './session-service.js';
 import { SignInChallenges, type TwoFactorChallenge } from './sign-in-challenges.js';
 import type { ProofAccepted, TwoFactorCodes, TwoFactorProof } from './two-factor-codes.js';
@@ -309,7 +310,7 @@ export class AuthService {
    * Starts a time-limited session as another user. Only admins may, never as a super admin, and every
    * action in that session is audited with both identities (impersonator_user_id).
    */
-  async impersonate(tx: Tx, actor: AuditActor, targetId: string): Promise<IssuedTokens> {
+  async impersonate(tx: Tx, actor: AuditActor, targetId: string, options: { viaCookie?: boolean } = {}): Promise<IssuedTokens> {
     if (!actor.userId) throw forbidden('impersonation_requires_user', 'Only a signed-in person can impersonate.');
     if (actor.impersonatorUserId) throw forbidden('nested_impersonation', 'You are already impersonating someone.');
     if (actor.userId === targetId) throw unprocessable('cannot_impersonate_self', 'You cannot impersonate yourself.');
@@ -322,6 +323,7 @@ export class AuthService {
       userAgent: actor.userAgent,
       impersonatedBy: actor.userId,
       twoFactorVerified: true,
+      viaCookie: options.viaCookie ?? false,
     });
     await this.audit.write(
       tx,
@@ -336,5 +338,45 @@ export class AuthService {
       },
     );
     return issued;
+  }
+
+  /**
+   * Ends an impersonation session (revoked, audited with both identities). `originToken` is the session the
+   * console kept for the impersonator: when it is still a live session of that same person, it is theirs again
+   * (`restored`); otherwise nobody is signed in afterwards.
+   */
+  async endImpersonation(tx: Tx, actor: AuditActor, sessionId: string, originToken: string | null): Promise<{ restored: boolean; userId: string | null }> {
+    const [session] = await tx.select().from(sessions).where(eq(sessions.id, sessionId)).for('update');
+    if (!session?.impersonatedBy) throw conflict('not_impersonating', 'This session is not an impersonation.');
+    await this.sessionService.revoke(tx, session, 'impersonation_ended');
+    const origin = originToken ? await this.liveSessionOf(tx, originToken, session.impersonatedBy) : null;
+    await this.audit.write(tx, actor, {
+      siteId: null,
+      action: 'auth.impersonation_ended',
+      category: 'identity',
+      targetType: 'user',
+      targetId: session.userId,
+      metadata: { sessionId, restored: origin !== null },
+    });
+    return { restored: origin !== null, userId: origin ? session.impersonatedBy : null };
+  }
+
+  /** The session behind `token` if it is live, belongs to `userId`, is not itself an impersonation, and its user may sign in. */
+  private async liveSessionOf(tx: Tx, token: string, userId: string) {
+    const [row] = await tx
+      .select({ session: sessions, user: users })
+      .from(sessions)
+      .innerJoin(users, eq(users.id, sessions.userId))
+      .where(
+        and(
+          eq(sessions.tokenHash, sha256Hex(token)),
+          eq(sessions.userId, userId),
+          isNull(sessions.revokedAt),
+          isNull(sessions.impersonatedBy),
+          eq(sessions.viaCookie, true),
+          sql`${sessions.expiresAt} > now() and ${sessions.idleExpiresAt} > now()`,
+        ),
+      );
+    return row && !accountRefusal(row.user) ? row.session : null;
   }
 }

@@ -1,6 +1,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 export const SESSION_COOKIE = '__Host-admiral_session';
+/** While the console impersonates someone: the impersonator's own session token, restored when it ends. */
+export const ORIGIN_COOKIE = '__Host-admiral_origin';
 
 export type Credential = { kind: 'session'; token: string; viaCookie: boolean } | { kind: 'api_key'; prefix: string; key: string } | { kind: 'malformed' };
 
@@ -14,6 +16,12 @@ function cookieValue(header: string | undefined, name: string): string | undefin
     if (index > 0 && part.slice(0, index).trim() === name) return part.slice(index + 1).trim();
   }
   return undefined;
+}
+
+/** The impersonator's session token kept by the console during an impersonation, if the request carries one. */
+export function readOriginToken(request: FastifyRequest): string | null {
+  const value = cookieValue(request.headers.cookie, ORIGIN_COOKIE);
+  return value && SESSION_TOKEN.test(value) ? value : null;
 }
 
 /** What the request presents: a bearer session token or API key (header wins), or the console's cookie. */
@@ -39,6 +47,12 @@ export function sessionCookie(token: string, maxAgeSeconds: number): string {
 }
 
 export const clearedSessionCookie = () => `${SESSION_COOKIE}=; Path=/; HttpOnly; Secure; SameSite=Strict; Max-Age=0`;
+
+/** Keeps the impersonator's own session while the console is in an impersonation (same attributes as the session cookie). */
+export const originCookie = (token: string, maxAgeSeconds: number) =>
+  `${ORIGIN_COOKIE}=${token}; Path=/; HttpOnly; Secure; SameSite=Strict; Max-Age=${Math.max(0, Math.floor(maxAgeSeconds))}`;
+
+export const clearedOriginCookie = () => `${ORIGIN_COOKIE}=; Path=/; HttpOnly; Secure; SameSite=Strict; Max-Age=0`;
 
 const renewals = new WeakMap<FastifyRequest, string>();
 

@@ -8,13 +8,14 @@ import { AdminProfileService } from './admin-profile-service.js';
 import { authRoutes } from './auth-routes.js';
 import { AuthService } from './auth-service.js';
 import { sendRenewedCookie } from './credentials.js';
+import { impersonationRoutes } from './impersonation-routes.js';
 import { mailOutboxRoutes } from './mail-outbox-routes.js';
 import { MailOutboxService } from './mail-outbox-service.js';
 import { meRoutes } from './me-routes.js';
 import { identityPermissions } from './permissions.js';
 import { authRateLimits } from './rate-limits.js';
 import { accounts, adminProfiles, devices, mailOutbox, recoveryCodes, sessions, twoFactorChallenges, twoFactors, users, verifications } from './schema.js';
-import { SessionSchema, UserSchema } from './schemas.js';
+import { DeviceSchema, SessionSchema, UserMembershipSchema, UserSchema, UserUpdateSchema } from './schemas.js';
 import { SessionService } from './session-service.js';
 import { SignInChallenges } from './sign-in-challenges.js';
 import { TwoFactorCodes } from './two-factor-codes.js';
@@ -72,7 +73,17 @@ export function identityModule() {
     jobs: [liftExpiredBans, purgeChallenges],
     routes: {
       platform: (app: AdmiralApp, kernel: Kernel) => {
-        for (const schema of [UserSchema, SessionSchema, TwoFactorChallengeSchema, AdminProfileSchema, AdminProfilePutSchema, UserDetailSchema])
+        for (const schema of [
+          UserSchema,
+          UserUpdateSchema,
+          SessionSchema,
+          DeviceSchema,
+          UserMembershipSchema,
+          TwoFactorChallengeSchema,
+          AdminProfileSchema,
+          AdminProfilePutSchema,
+          UserDetailSchema,
+        ])
           app.addSchema(schema);
         // Added to the /v1 scope before the tenant routes are registered, so it covers them too.
         app.addHook('onSend', sendRenewedCookie);
@@ -83,11 +94,13 @@ export function identityModule() {
         const limits = authRateLimits(kernel);
         authRoutes(app, kernel, { auth, sessions: sessionService }, limits);
         twoFactorRoutes(app, { auth, twoFactor: new TwoFactorService(kernel.db, kernel.audit, codes) }, limits);
-        verificationRoutes(app, new VerificationService(kernel.db, kernel.audit, sessionService, kernel.mail, kernel.config.publicUrl), limits);
+        const verifications = new VerificationService(kernel.db, kernel.audit, sessionService, kernel.mail, kernel.config.publicUrl);
+        verificationRoutes(app, verifications, limits);
         mailOutboxRoutes(app, new MailOutboxService(kernel.audit, kernel.mail));
         meRoutes(app, kernel, { users: userService, sessions: sessionService });
         const profiles = new AdminProfileService(kernel.audit);
-        userRoutes(app, kernel, { users: userService, sessions: sessionService, auth, profiles });
+        userRoutes(app, kernel, { users: userService, sessions: sessionService, profiles, verifications });
+        impersonationRoutes(app, auth);
         adminProfileRoutes(app, profiles);
       },
     },

@@ -227,5 +227,5 @@ export const mailOutbox = pgTable(
     createdAt: createdAtColumn(),
     sentAt: timestampColumn('sent_at'),
   },
-  (t) => [index('mail_outbox_created_idx').on(t.createdAt)],
+  (t) => [index('mail_outbox_created_idx').on(t.createdAt), index('mail_outbox_status_created_idx').on(t.status, t.createdAt)],
 );

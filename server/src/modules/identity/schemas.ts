@@ -49,15 +49,64 @@ export const UserCreateSchema = Type.Object(
   { $id: 'UserCreate', additionalProperties: false },
 );
 
+export const USER_SORTS = ['-id', 'id', 'email', '-email', 'createdAt', '-createdAt'] as const;
+export type UserSort = (typeof USER_SORTS)[number];
+
 export const UserListQuerySchema = Type.Object(
   {
     ...PageQuerySchema,
     q: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Search in email, username and name' })),
     status: Type.Optional(Status),
     banned: Type.Optional(Type.Boolean()),
+    sort: Type.Optional(
+      Type.Unsafe<UserSort>({ type: 'string', enum: [...USER_SORTS], default: '-id', description: 'Sort field; prefix - for descending (-id: newest first)' }),
+    ),
   },
   { additionalProperties: false },
 );
+
+/** PATCH /v1/users/{userId}: profile fields and the account's status (bans have their own routes). */
+export const UserUpdateSchema = Type.Object(
+  {
+    username: Type.Optional(Type.Union([Username, Type.Null()])),
+    name: Type.Optional(Type.Union([Name, Type.Null()])),
+    firstName: Type.Optional(Type.Union([Name, Type.Null()])),
+    lastName: Type.Optional(Type.Union([Name, Type.Null()])),
+    displayName: Type.Optional(Type.Union([Name, Type.Null()])),
+    status: Type.Optional(
+      Type.Unsafe<'active' | 'suspended'>({ type: 'string', enum: ['active', 'suspended'], description: 'suspended: cannot sign in, sessions end' }),
+    ),
+  },
+  { $id: 'UserUpdate', additionalProperties: false, minProperties: 1 },
+);
+
+export const DeviceSchema = Type.Object(
+  {
+    id: Type.String({ format: 'uuid' }),
+    platform: Nullable(Type.String()),
+    userAgent: Nullable(Type.String()),
+    trusted: Type.Boolean(),
+    riskState: Type.Unsafe<'normal' | 'elevated' | 'blocked'>({ type: 'string', enum: ['normal', 'elevated', 'blocked'] }),
+    lastIp: Nullable(Type.String()),
+    lastSeenAt: DateTime,
+    createdAt: DateTime,
+  },
+  { $id: 'Device', additionalProperties: false },
+);
+export const DeviceListSchema = Type.Object({ data: Type.Array(Type.Ref(DeviceSchema)) }, { additionalProperties: false });
+
+/** A user's active membership on one site (GET /v1/users/{userId}/memberships). */
+export const UserMembershipSchema = Type.Object(
+  {
+    site: Type.Object(
+      { id: Type.String({ format: 'uuid' }), name: Type.String(), slug: Type.String(), status: Type.String() },
+      { additionalProperties: false },
+    ),
+    role: Type.Object({ key: Type.String(), name: Type.String() }, { additionalProperties: false }),
+  },
+  { $id: 'UserMembership', additionalProperties: false },
+);
+export const UserMembershipListSchema = Type.Object({ data: Type.Array(Type.Ref(UserMembershipSchema)) }, { additionalProperties: false });
 export const UserPageSchema = pageOf(Type.Ref(UserSchema), 'User');
 export const UserParamsSchema = Type.Object({ userId: Type.String({ format: 'uuid' }) });
 
@@ -76,6 +125,27 @@ export const SignInSchema = Type.Object(
     password: Password,
     deviceId: Type.Optional(Type.String({ minLength: 8, maxLength: 200, description: 'Stable client-chosen device identifier' })),
     cookie: Type.Optional(Type.Boolean({ description: 'Also set the HttpOnly session cookie (the console)' })),
+  },
+  { additionalProperties: false },
+);
+
+export const ImpersonateSchema = Type.Object(
+  {
+    cookie: Type.Optional(
+      Type.Boolean({
+        description:
+          "The console: switch the session cookie to the impersonation and keep the caller's own session in __Host-admiral_origin " +
+          '(POST /v1/auth/impersonation/end restores it). Needs a cookie-authenticated request.',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const ImpersonationEndedSchema = Type.Object(
+  {
+    restored: Type.Boolean({ description: "True when the cookie is back on the impersonator's own session; false: sign in again" }),
+    userId: Type.Union([Type.String({ format: 'uuid' }), Type.Null()], { description: 'Who the console is signed in as now (null when nobody)' }),
   },
   { additionalProperties: false },
 );

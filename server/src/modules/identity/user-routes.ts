@@ -1,27 +1,32 @@
 import { Type } from '@sinclair/typebox';
+import type { Tx } from '../../kernel/db/transaction.js';
 import type { AdmiralApp } from '../../kernel/http/app-types.js';
-import { etagOf } from '../../kernel/http/etag.js';
+import { assertIfMatch, etagOf } from '../../kernel/http/etag.js';
 import { forbidden, notFound, problemResponses } from '../../kernel/http/problem.js';
 import type { Kernel } from '../../kernel/module.js';
 import { UserDetailSchema } from './admin-profile-schemas.js';
 import type { AdminProfileService } from './admin-profile-service.js';
-import type { AuthService } from './auth-service.js';
 import { IDENTITY_PERMISSIONS as P } from './permissions.js';
 import {
   BanSchema,
+  CountSchema,
+  DeviceListSchema,
   SessionListSchema,
-  TokensSchema,
   UserCreateSchema,
   UserListQuerySchema,
+  UserMembershipListSchema,
   UserPageSchema,
   UserParamsSchema,
   UserSchema,
   UserSessionParamsSchema,
+  UserUpdateSchema,
 } from './schemas.js';
 import type { SessionRow, SessionService } from './session-service.js';
-import { publicUser, type UserService } from './user-service.js';
+import { publicUser, type User, type UserService, type UserUpdate } from './user-service.js';
+import type { VerificationService } from './verification-service.js';
 
 const tags = ['Users'];
+const IfMatch = Type.Object({ 'if-match': Type.Optional(Type.String({ maxLength: 200 })) });
 
 export function sessionView(row: SessionRow, currentSessionId: string | null) {
   return {
@@ -40,8 +45,11 @@ export function sessionView(row: SessionRow, currentSessionId: string | null) {
 export function userRoutes(
   app: AdmiralApp,
   kernel: Kernel,
-  services: { users: UserService; sessions: SessionService; auth: AuthService; profiles: AdminProfileService },
+  services: { users: UserService; sessions: SessionService; profiles: AdminProfileService; verifications: VerificationService },
 ): void {
+  /** GET /v1/users/{userId}'s body; its ETag is what PATCH's If-Match is compared with. */
+  const userDetail = async (tx: Tx, user: User) => ({ ...publicUser(user), adminProfile: await services.profiles.row(tx, user.id) });
+
   app.get(
     '/users',
     {
@@ -92,11 +100,87 @@ export function userRoutes(
         response: { 200: Type.Ref(UserDetailSchema), ...problemResponses(400, 401, 403, 404) },
       },
     },
-    async (request) =>
-      request.platform(async (tx) => {
-        const user = await services.users.get(tx, request.params.userId);
-        return { ...publicUser(user), adminProfile: await services.profiles.row(tx, user.id) };
-      }),
+    async (request, reply) => {
+      const detail = await request.platform(async (tx) => userDetail(tx, await services.users.get(tx, request.params.userId)));
+      reply.header('etag', etagOf(detail));
+      return detail;
+    },
+  );
+
+  app.patch(
+    '/users/:userId',
+    {
+      config: { permission: P.usersUpdate },
+      schema: {
+        tags,
+        operationId: 'updateUser',
+        summary: "Change a user's names, username or status (suspending ends their sessions)",
+        description: 'Send If-Match with the ETag of GET /v1/users/{userId} to change only the version you read.',
+        params: UserParamsSchema,
+        headers: IfMatch,
+        body: Type.Ref(UserUpdateSchema),
+        response: { 200: Type.Ref(UserDetailSchema), ...problemResponses(400, 401, 403, 404, 409, 412, 413, 415, 422) },
+      },
+    },
+    async (request, reply) => {
+      const actor = { ...request.auditActor(), superAdmin: request.principal?.superAdmin ?? false };
+      const detail = await request.platform(async (tx) => {
+        const ifMatch = request.headers['if-match'];
+        const check = async (before: User) => assertIfMatch(ifMatch, etagOf(await userDetail(tx, before)));
+        return userDetail(tx, await services.users.update(tx, actor, request.params.userId, request.body as UserUpdate, ifMatch ? check : undefined));
+      });
+      reply.header('etag', etagOf(detail));
+      return detail;
+    },
+  );
+
+  app.get(
+    '/users/:userId/devices',
+    {
+      config: { permission: P.usersRead },
+      schema: {
+        tags,
+        operationId: 'listUserDevices',
+        summary: 'The devices a user signed in from, most recently seen first',
+        params: UserParamsSchema,
+        response: { 200: DeviceListSchema, ...problemResponses(400, 401, 403, 404) },
+      },
+    },
+    async (request) => request.platform(async (tx) => ({ data: await services.users.devices(tx, request.params.userId) })),
+  );
+
+  app.get(
+    '/users/:userId/memberships',
+    {
+      config: { permission: P.usersRead },
+      schema: {
+        tags,
+        operationId: 'listUserMemberships',
+        summary: "A user's active memberships on every site (each site's history: GET /v1/sites/{siteId}/memberships?userId=…&includeRevoked=true)",
+        params: UserParamsSchema,
+        response: { 200: UserMembershipListSchema, ...problemResponses(400, 401, 403, 404) },
+      },
+    },
+    async (request) => request.platform(async (tx) => ({ data: await services.users.memberships(tx, request.params.userId) })),
+  );
+
+  app.post(
+    '/users/:userId/password-reset',
+    {
+      config: { permission: P.usersUpdate },
+      schema: {
+        tags,
+        operationId: 'sendUserPasswordReset',
+        summary: 'Send the user a password-reset mail (single-use link; earlier links stop working)',
+        params: UserParamsSchema,
+        body: Type.Optional(Type.Object({}, { additionalProperties: false })),
+        response: { 204: Type.Null(), ...problemResponses(400, 401, 403, 404, 422) },
+      },
+    },
+    async (request, reply) => {
+      await request.platform((tx) => services.verifications.sendPasswordReset(tx, request.auditActor(), request.params.userId));
+      return reply.code(204).send(null);
+    },
   );
 
   app.post(
@@ -151,6 +235,21 @@ export function userRoutes(
   );
 
   app.delete(
+    '/users/:userId/sessions',
+    {
+      config: { permission: P.sessionsRevoke },
+      schema: {
+        tags,
+        operationId: 'revokeUserSessions',
+        summary: 'End every session of a user (they must sign in again)',
+        params: UserParamsSchema,
+        response: { 200: CountSchema, ...problemResponses(400, 401, 403, 404) },
+      },
+    },
+    async (request) => ({ ended: await request.platform((tx) => services.users.revokeSessions(tx, request.auditActor(), request.params.userId)) }),
+  );
+
+  app.delete(
     '/users/:userId/sessions/:sessionId',
     {
       config: { permission: P.sessionsRevoke },
@@ -177,26 +276,6 @@ export function userRoutes(
         });
       });
       return reply.code(204).send(null);
-    },
-  );
-
-  app.post(
-    '/users/:userId/impersonate',
-    {
-      config: { permission: P.usersImpersonate, secretResponse: true },
-      schema: {
-        tags,
-        operationId: 'impersonateUser',
-        summary: 'Start a short session as this user (audited with both identities)',
-        params: UserParamsSchema,
-        body: Type.Optional(Type.Object({}, { additionalProperties: false })),
-        response: { 200: TokensSchema, ...problemResponses(400, 401, 403, 404, 422) },
-      },
-    },
-    async (request, reply) => {
-      const issued = await request.platform((tx) => services.auth.impersonate(tx, request.auditActor(), request.params.userId));
-      reply.header('cache-control', 'no-store');
-      return { token: issued.token, refreshToken: issued.refreshToken, expiresAt: issued.expiresAt };
     },
   );
 }

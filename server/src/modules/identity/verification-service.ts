@@ -3,7 +3,7 @@ import type { AuditActor, AuditWriter } from '../../kernel/audit/writer.js';
 import { hashPassword } from '../../kernel/crypto/passwords.js';
 import { randomToken, sha256Hex } from '../../kernel/crypto/tokens.js';
 import type { Database, Tx } from '../../kernel/db/transaction.js';
-import { badRequest } from '../../kernel/http/problem.js';
+import { badRequest, notFound, unprocessable } from '../../kernel/http/problem.js';
 import type { Mailer } from '../../kernel/mail/mailer.js';
 import { emailVerificationMail, type MailContent, passwordResetMail } from './mail-templates.js';
 import { assertAcceptablePassword } from './password-policy.js';
@@ -57,6 +57,32 @@ export class VerificationService {
         targetType: 'user',
         targetId: user.id,
       });
+    });
+  }
+
+  /**
+   * An administrator sends a user the password-reset mail (the same single-use link as a self-service reset).
+   * Refused for users who cannot use it: no password (single sign-on only) or an account that is not active.
+   */
+  async sendPasswordReset(tx: Tx, actor: AuditActor, userId: string): Promise<void> {
+    const [row] = await tx
+      .select({ user: users, passwordHash: accounts.passwordHash })
+      .from(users)
+      .leftJoin(accounts, and(eq(accounts.userId, users.id), eq(accounts.providerId, 'credential')))
+      .where(eq(users.id, userId))
+      .for('update', { of: users });
+    if (!row) throw notFound('User', `User ${userId} was not found.`);
+    if (row.user.status !== 'active') throw unprocessable('user_not_active', `The account is ${row.user.status}; only active accounts can reset a password.`);
+    if (!row.passwordHash) throw unprocessable('no_password', 'This user signs in without a password (single sign-on only); there is nothing to reset.');
+    const token = await this.issue(tx, userId, 'password_reset', VERIFICATION_POLICY.passwordResetSeconds);
+    await this.mail(tx, row.user.email, userId, 'password_reset', passwordResetMail(token, this.publicUrl));
+    await this.audit.write(tx, actor, {
+      siteId: null,
+      action: 'user.password_reset_sent',
+      category: 'identity',
+      targetType: 'user',
+      targetId: userId,
+      metadata: { to: row.user.email },
     });
   }
 

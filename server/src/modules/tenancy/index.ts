@@ -34,6 +34,7 @@ export function tenancyModule(hostRouter?: HostRouter) {
         fieldSchemas: { domainName: Type.String({ pattern: HOSTNAME, maxLength: 259, description: 'Host name, optionally with :port' }) },
         normalize: (values) => (typeof values.domainName === 'string' ? { ...values, domainName: values.domainName.toLowerCase() } : values),
         afterCommit: (change) => hostRouter?.apply(change),
+        ui: { titleField: 'domainName', group: 'Site', labels: { verificationStatus: 'Verification' } },
       }),
     ],
     routes: { platform: siteRoutes },
