@@ -374,9 +374,9 @@ function explainAuth(auth: AuthSummary): string {
   const extra = (v: Side) =>
     `${ms3(v.cpuMsPerRequest - auth.fixed.cpuMsPerRequest)} of Node CPU and ${ms3(v.postgresMsPerRequest - auth.fixed.postgresMsPerRequest)} of PostgreSQL CPU`;
   return (
-    `Resolving a session adds ${extra(auth.session)} per request, an API key ${extra(auth.apiKey)}: one more query (the resolver's ` +
+    `Resolving a session adds ${extra(auth.session)} per request, an API key ${extra(auth.apiKey)}: a resolving query (the ` +
     'definer function) on its own pooled connection before the tenant transaction begins — a pool checkout, a round trip and its parse/serialize work ' +
-    'on both sides — while a fixed principal costs a Map lookup. See “Identity” below.' +
+    'on both sides — where a fixed principal costs a Map lookup. Check that AUTH_CACHE_SECONDS is not 0 (README “Findings”). See “Identity” below.' +
     disturbed(auth.fixed, auth.session, auth.apiKey)
   );
 }
@@ -421,9 +421,10 @@ function renderIdentity(measurements: Measurement[], argon2: Argon2Measurement[]
       row('an API key', auth.apiKey, auth.apiKeyOverhead),
       '',
       'The same route, page and permissions three ways: the fixed token maps to a principal in memory; the session token and the API key are ' +
-        'resolved by Admiral’s identity resolver (one call of a SECURITY DEFINER function per request, on its own pooled connection, with the ' +
-        'caller’s permissions on the site; last_seen_at / last_used_at written at most once a minute). The seeded user’s role and the key grant ' +
-        'exactly what the fixed principal holds.',
+        'resolved by Admiral’s identity resolver (a SECURITY DEFINER function on its own pooled connection, returning the caller’s permissions ' +
+        'on the site; last_seen_at / last_used_at written at most once a minute), and the resolved caller is reused for AUTH_CACHE_SECONDS ' +
+        '(default 2 s), so each credential is resolved a few times per measurement rather than on every request. The seeded user’s role and ' +
+        'the key grant exactly what the fixed principal holds.',
       '',
     );
   }

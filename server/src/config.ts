@@ -30,6 +30,8 @@ export interface Config {
   redisUrl: string | undefined;
   /** Overrides of the sign-in rate limits (per IP and per account in one window); unset keeps the defaults. */
   authRateLimit: { perIp?: number; perAccount?: number; windowSeconds?: number } | undefined;
+  /** How long a resolved session or API key is reused before it is resolved again (0: every request); unset keeps the default. */
+  authCacheSeconds: number | undefined;
   /** SMTP server for outgoing mail (smtp:// or smtps://, credentials in the URL). Unset: mail is only stored in the outbox. */
   smtpUrl: string | undefined;
   /** The From of outgoing mail. */
@@ -217,6 +219,7 @@ export const KNOWN_VARIABLES = [
   'AUTH_RATE_LIMIT_PER_IP',
   'AUTH_RATE_LIMIT_PER_ACCOUNT',
   'AUTH_RATE_LIMIT_WINDOW_SECONDS',
+  'AUTH_CACHE_SECONDS',
   'ADMIRAL_SMTP_URL',
   'ADMIRAL_MAIL_FROM',
 ];
@@ -263,6 +266,7 @@ export function loadConfig(env: Source = process.env, cwd = process.cwd()): Conf
     publicUrl,
     redisUrl: redisUrl(src, 'REDIS_URL'),
     authRateLimit: authRateLimit(src),
+    authCacheSeconds: optionalInteger(src, 'AUTH_CACHE_SECONDS', 0, 60),
     smtpUrl: smtpUrl(src, 'ADMIRAL_SMTP_URL'),
     mailFrom: mailbox(src, 'ADMIRAL_MAIL_FROM', 'Admiral <admiral@localhost>'),
   };

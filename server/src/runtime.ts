@@ -15,7 +15,7 @@ import { Mailer } from './kernel/mail/mailer.js';
 import { Metrics } from './kernel/metrics.js';
 import { type Kernel, type ModuleDefinition, permissionCatalogEntries } from './kernel/module.js';
 import { syncAccessCatalog } from './modules/access/index.js';
-import { identityResolver } from './modules/identity/index.js';
+import { type IdentityResolver, identityResolver } from './modules/identity/index.js';
 import { createModules, jobDefinitions } from './modules/index.js';
 
 export interface StartOptions {
@@ -41,6 +41,8 @@ export interface Admiral {
   modules: readonly ModuleDefinition[];
   pool: Pool;
   target: DatabaseTarget;
+  /** Resolves sessions and API keys; `settled()` waits until committed credential changes reached its cache. */
+  identity: IdentityResolver;
   /** Drains requests, stops workers, closes the pool, stops the embedded database. Idempotent. */
   close(): Promise<void>;
 }
@@ -74,7 +76,11 @@ export async function startAdmiral(options: StartOptions): Promise<Admiral> {
   // Cookie-authenticated changes may come from the console's own public origin too (behind a TLS proxy the
   // request itself looks like http://, so the same-origin comparison alone would refuse it).
   const publicOrigin = config.publicUrl ? [new URL(config.publicUrl).origin] : [];
-  const identity = identityResolver(pool, { allowedOrigins: [...config.corsOrigins, ...publicOrigin] });
+  const identity = identityResolver(pool, {
+    allowedOrigins: [...config.corsOrigins, ...publicOrigin],
+    cacheSeconds: config.authCacheSeconds,
+    listenUrl: target.runtimeUrl,
+  });
   const principals = typeof options.principals === 'function' ? options.principals(identity) : (options.principals ?? identity);
   let built: Awaited<ReturnType<typeof buildApp>> | undefined;
   try {
@@ -93,12 +99,14 @@ export async function startAdmiral(options: StartOptions): Promise<Admiral> {
     });
     jobs.useLogger(built.app.log);
     await hostRouter.start();
+    await identity.start();
     await jobs.start({ work: options.work ?? config.runWorkers });
     await built.app.ready();
   } catch (error) {
     await built?.app.close().catch(() => {});
     await jobs.stop().catch(() => {});
     hostRouter.stop();
+    await identity.stop().catch(() => {});
     await pool.end().catch(() => {});
     await target.embedded?.stop();
     throw error;
@@ -112,11 +120,13 @@ export async function startAdmiral(options: StartOptions): Promise<Admiral> {
     modules,
     pool,
     target,
+    identity,
     close() {
       closing ??= (async () => {
         await app.close();
         await jobs.stop(config.shutdownTimeoutMs);
         hostRouter.stop();
+        await identity.stop();
         await pool.end();
         await target.embedded?.stop();
       })();

@@ -193,6 +193,18 @@ describe('POST /v1/sites/{siteId}/sign-up', () => {
     ]);
     // The owner's password still works; the stranger's does not.
     expect((await signIn(known.email, known.password)).statusCode).toBe(200);
+
+    // An account that cannot sign in is not told to: same answer, no mail.
+    const closed = await createUser(admiral);
+    await admiral.db.ownerQuery("UPDATE users SET status = 'suspended' WHERE id = $1", [closed.id]);
+    const toClosed = await signUp(siteId, { email: closed.email, password: strongPassword() });
+    expect(toClosed.body).toBe(fresh.body);
+    expect(await mails(closed.email)).toEqual([]);
+    const { rows } = await admiral.db.ownerQuery<{ metadata: Record<string, unknown> }>(
+      "SELECT metadata FROM audit_logs WHERE action = 'auth.sign_up_existing_account' AND target_id = $1",
+      [closed.id],
+    );
+    expect(rows.map((r) => r.metadata)).toEqual([{ siteId, notified: false }]);
   });
 
   it('restarts a sign-up that was never confirmed: the latest password wins and earlier links stop working', async () => {

@@ -24,6 +24,9 @@ const TEST_SECRET = 'admiral-test-secret-admiral-test-secret-0123456789';
 /** A real Admiral on its own cloned database, with fixed bearer tokens standing in for signed-in callers. */
 export async function startTestAdmiral(options: TestAdmiralOptions = {}): Promise<TestAdmiral> {
   const db = options.database ?? (await createTestDatabase());
+  // Resolved callers are reused as in production (AUTH_CACHE_SECONDS default). A test that changes credentials
+  // directly in the database awaits `admiral.identity.settled()` before the next request, as another process would
+  // hear the change.
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ADMIRAL_SECRET: TEST_SECRET, ...options.env });
   const tokens = { [SUPER_TOKEN]: staticPrincipal({ id: '00000000-0000-7000-8000-000000000001', superAdmin: true }), ...options.tokens };
   const admiral = await startAdmiral({

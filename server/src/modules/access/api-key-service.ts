@@ -4,6 +4,7 @@ import type { AuditActor, AuditWriter } from '../../kernel/audit/writer.js';
 import type { Tx } from '../../kernel/db/transaction.js';
 import { DEFAULT_PAGE_SIZE, decodeCursor, encodeCursor, idCursor, pageFrom } from '../../kernel/http/pagination.js';
 import { conflict, notFound, unprocessable } from '../../kernel/http/problem.js';
+import { credentialsEnded } from '../identity/index.js';
 import type { ApiKeyCreateSchema, ApiKeyListQuerySchema, ApiKeySchema, ApiKeyWithSecretSchema } from './api-key-schemas.js';
 import { newApiKey } from './api-key-secret.js';
 import { type Authority, assertWithinAuthority } from './authority.js';
@@ -138,6 +139,7 @@ export class ApiKeyService {
       .set({ revokedAt: sql`now()` as unknown as string, revokedBy: actor.userId })
       .where(and(eq(apiKeys.id, apiKeyId), ...ofSite(apiKeys.siteId, siteId)))
       .returning();
+    credentialsEnded({ apiKeyId });
     return row as ApiKeyRow;
   }
 

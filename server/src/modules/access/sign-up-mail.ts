@@ -8,8 +8,8 @@ export function existingAccountMail(siteName: string, publicUrl: string | undefi
     subject: 'You already have an account',
     text:
       `Someone, probably you, tried to sign up for ${name} with this email address. You already have an account, so nothing was created.\n\n` +
-      `Sign in with your existing password${signIn ? ` at ${signIn}` : ''}; once signed in you can join ${name}. ` +
-      `Forgot the password? Reset it${reset ? ` at ${reset}` : ' from the sign-in page'}.\n\n` +
+      `Sign in as you usually do${signIn ? ` at ${signIn}` : ''}; once signed in you can join ${name}. ` +
+      `Forgot your password? Reset it${reset ? ` at ${reset}` : ' from the sign-in page'}.\n\n` +
       'If this was not you, ignore this message: your account has not changed.\n\n-- \nAdmiral\n',
   };
 }

@@ -93,13 +93,17 @@ export class SignUpService {
     return existing ? 'restarted' : 'created';
   }
 
-  /** Mails the address's owner that they already have an account; recorded on the platform's chain. */
+  /** Mails the address's owner (if the account is active) that they already have an account; recorded on the platform's chain. */
   private async tellExistingAccount(email: string, siteId: string, siteName: string, actor: AuditActor): Promise<void> {
     await this.db.asPlatform({}, async (tx) => {
-      const [user] = await tx.select({ id: users.id }).from(users).where(eq(users.email, email));
+      const [user] = await tx.select({ id: users.id, status: users.status }).from(users).where(eq(users.email, email));
       if (!user) return;
-      const mail = existingAccountMail(siteName, this.publicUrl);
-      await this.mailer.enqueue(tx, { to: email, ...mail, kind: 'sign_up_existing_account', metadata: { userId: user.id, siteId } });
+      // An account that cannot sign in (suspended, deleted) has nothing to be told to sign in to.
+      const notified = user.status === 'active';
+      if (notified) {
+        const mail = existingAccountMail(siteName, this.publicUrl);
+        await this.mailer.enqueue(tx, { to: email, ...mail, kind: 'sign_up_existing_account', metadata: { userId: user.id, siteId } });
+      }
       await this.audit.write(tx, actor, {
         siteId: null,
         action: 'auth.sign_up_existing_account',
@@ -108,7 +112,7 @@ export class SignUpService {
         targetId: user.id,
         success: false,
         error: 'email_taken',
-        metadata: { siteId },
+        metadata: { siteId, notified },
       });
     });
   }

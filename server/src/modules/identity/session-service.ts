@@ -4,6 +4,7 @@ import { randomToken, sha256Hex } from '../../kernel/crypto/tokens.js';
 import type { Tx } from '../../kernel/db/transaction.js';
 import { notFound, ProblemError } from '../../kernel/http/problem.js';
 import { SESSION_POLICY } from './policy.js';
+import { credentialsEnded } from './principal-cache.js';
 import { Refusal } from './refusal.js';
 import { sessions } from './schema.js';
 
@@ -105,6 +106,7 @@ export class SessionService {
         idleExpiresAt: new Date(Math.min(now + SESSION_POLICY.idleSeconds * 1000, Date.parse(current.expiresAt))).toISOString(),
       })
       .where(eq(sessions.id, current.id));
+    credentialsEnded({ tokenHash: current.tokenHash });
     return { sessionId: current.id, token, refreshToken: next, expiresAt: tokenExpiresAt, userId: current.userId };
   }
 
@@ -135,11 +137,13 @@ export class SessionService {
       .update(sessions)
       .set({ revokedAt: sql`now()`, revokedReason: reason })
       .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt), keepSessionId ? sql`${sessions.id} <> ${keepSessionId}` : undefined))
-      .returning({ id: sessions.id });
+      .returning({ tokenHash: sessions.tokenHash });
+    for (const { tokenHash } of ended) credentialsEnded({ tokenHash });
     return ended.length;
   }
 
   private async revokeRow(tx: Tx, row: SessionRow, reason: string): Promise<void> {
     await tx.update(sessions).set({ revokedAt: sql`now()`, revokedReason: reason }).where(eq(sessions.id, row.id));
+    credentialsEnded({ tokenHash: row.tokenHash });
   }
 }
