@@ -49,6 +49,7 @@ function callsOn(site: string): Call[] {
     { route: 'GET /api-keys/:apiKeyId', method: 'GET', path: `${base}/api-keys/${b.apiKey}` },
     { route: 'POST /api-keys/:apiKeyId/rotate', method: 'POST', path: `${base}/api-keys/${b.apiKey}/rotate` },
     { route: 'DELETE /api-keys/:apiKeyId', method: 'DELETE', path: `${base}/api-keys/${b.apiKey}` },
+    { route: 'POST /memberships/:membershipId/impersonate', method: 'POST', path: `${base}/memberships/${b.membership}/impersonate`, payload: {} },
   ];
 }
 

@@ -2,7 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useNavigate } from '@tanstack/react-router';
 import { useCallback, useId, useMemo, useState } from 'react';
 import { siteRoute } from '../../app/routes';
-import { usePermissions } from '../../app/session';
+import { useMe, usePermissions, useReloadIdentity } from '../../app/session';
 import { useConfirm } from '../../components/ConfirmDialog';
 import { type Column, DataTable } from '../../components/DataTable';
 import { EmptyState } from '../../components/States';
@@ -31,6 +31,8 @@ export default function Members() {
   const client = useQueryClient();
   const confirm = useConfirm();
   const historyId = useId();
+  const me = useMe();
+  const reloadIdentity = useReloadIdentity();
   const [granting, setGranting] = useState(false);
   const setSearch = useCallback(
     (patch: Partial<MemberSearch>) =>
@@ -59,7 +61,30 @@ export default function Members() {
     onError: (error) => toast({ title: 'The role could not be revoked', description: describeError(error), variant: 'error' }),
   });
 
+  const impersonate = useMutation({
+    mutationFn: (membership: Membership) =>
+      unwrap(
+        api.POST('/v1/sites/{siteId}/memberships/{membershipId}/impersonate', {
+          params: { path: { siteId, membershipId: membership.id } },
+          body: { cookie: true },
+        }),
+      ),
+    onSuccess: async (_tokens, membership) => {
+      // The cookie is the member's now, bound to this site: nothing cached about the administrator applies.
+      await reloadIdentity();
+      await navigate({ to: `/sites/${siteId}` });
+      toast({
+        title: `You are acting as ${personName(membership.user, 'the member')} on ${site.name}`,
+        description: 'For up to 30 minutes, on this site only. End it from the banner at the top.',
+        variant: 'info',
+      });
+    },
+    onError: (error) => toast({ title: 'Impersonation could not start', description: describeError(error), variant: 'error' }),
+  });
+
   const canRevoke = permissions.can('memberships.delete');
+  // The server also refuses super admins and members whose role grants more than the caller holds here.
+  const canImpersonate = permissions.can('members.impersonate') && !me.impersonatedBy;
   const columns = useMemo<Column<Membership>[]>(
     () => [
       {
@@ -105,34 +130,59 @@ export default function Members() {
       {
         id: 'actions',
         header: '',
-        width: '7rem',
-        cell: (m) =>
-          m.active && canRevoke ? (
-            <button
-              type="button"
-              className="button button-small button-danger"
-              aria-label={`Revoke ${roleNames.get(m.roleKey) ?? m.roleKey} from ${m.user.email}`}
-              disabled={revoke.isPending}
-              onClick={async (event) => {
-                event.stopPropagation();
-                if (
-                  await confirm({
-                    title: `Revoke ${roleNames.get(m.roleKey) ?? m.roleKey} from ${personName(m.user, 'this member')}?`,
-                    description: 'They lose every permission of the role on this site at once. The grant stays in the history.',
-                    confirmLabel: 'Revoke',
-                    destructive: true,
-                  })
-                )
-                  revoke.mutate(m);
-              }}
-              onKeyDown={(event) => event.stopPropagation()}
-            >
-              Revoke
-            </button>
-          ) : null,
+        width: '13rem',
+        cell: (m) => (
+          <span className="users-row-actions">
+            {m.active && canImpersonate && m.userId !== me.user.id ? (
+              <button
+                type="button"
+                className="button button-small"
+                aria-label={`Impersonate ${m.user.email}`}
+                disabled={impersonate.isPending}
+                onClick={async (event) => {
+                  event.stopPropagation();
+                  if (
+                    await confirm({
+                      title: `Impersonate ${personName(m.user, 'this member')}?`,
+                      description: `You will see ${site.name} as they do, for up to 30 minutes and on this site only. Everything you do is recorded as theirs and yours. A banner lets you end it and come back.`,
+                      confirmLabel: 'Impersonate',
+                    })
+                  )
+                    impersonate.mutate(m);
+                }}
+                onKeyDown={(event) => event.stopPropagation()}
+              >
+                Impersonate
+              </button>
+            ) : null}
+            {m.active && canRevoke ? (
+              <button
+                type="button"
+                className="button button-small button-danger"
+                aria-label={`Revoke ${roleNames.get(m.roleKey) ?? m.roleKey} from ${m.user.email}`}
+                disabled={revoke.isPending}
+                onClick={async (event) => {
+                  event.stopPropagation();
+                  if (
+                    await confirm({
+                      title: `Revoke ${roleNames.get(m.roleKey) ?? m.roleKey} from ${personName(m.user, 'this member')}?`,
+                      description: 'They lose every permission of the role on this site at once. The grant stays in the history.',
+                      confirmLabel: 'Revoke',
+                      destructive: true,
+                    })
+                  )
+                    revoke.mutate(m);
+                }}
+                onKeyDown={(event) => event.stopPropagation()}
+              >
+                Revoke
+              </button>
+            ) : null}
+          </span>
+        ),
       },
     ],
-    [roleNames, canRevoke, confirm, revoke],
+    [roleNames, canRevoke, canImpersonate, confirm, revoke, impersonate, me.user.id, site.name],
   );
   const filtered = Boolean(search.q || search.roleId);
 

@@ -14,6 +14,9 @@ export function hasPermission(principal: Principal, permission: string, siteId: 
 export function authorize(principal: Principal | null, access: RouteAccess, siteId: string | null): void {
   if ('public' in access) return;
   if (!principal) throw unauthorized();
+  if (siteId !== null && principal.impersonationSiteId !== null && principal.impersonationSiteId !== siteId) {
+    throw forbidden('impersonation_site_bound', 'This impersonation session acts only on the site it was started on.');
+  }
   if ('authenticated' in access) return;
   if (!hasPermission(principal, access.permission, siteId)) {
     throw forbidden('permission_denied', `You lack the permission ${access.permission}${siteId ? ' on this site' : ''}.`);

@@ -12,6 +12,8 @@ export interface Principal {
   userId: string | null;
   apiKeyId: string | null;
   impersonatorUserId: string | null;
+  /** A site-bound impersonation (started by a site administrator): the only site the caller may act on. */
+  impersonationSiteId: string | null;
   sessionId: string | null;
   /** Platform-wide authority: every permission on every site, and platform routes. */
   superAdmin: boolean;
@@ -51,6 +53,7 @@ export function staticPrincipal(spec: StaticPrincipalSpec): Principal {
     userId: (spec.kind ?? 'user') === 'user' ? spec.id : null,
     apiKeyId: spec.kind === 'api_key' ? spec.id : null,
     impersonatorUserId: null,
+    impersonationSiteId: null,
     sessionId: null,
     superAdmin: spec.superAdmin ?? false,
     permissionsOn: (siteId) => sites.get(siteId) ?? none,

@@ -2,7 +2,7 @@ import type { Static } from '@sinclair/typebox';
 import { and, desc, eq, isNull, lt, type SQL, sql } from 'drizzle-orm';
 import type { AuditActor, AuditWriter } from '../../kernel/audit/writer.js';
 import type { Tx } from '../../kernel/db/transaction.js';
-import { DEFAULT_PAGE_SIZE, decodeCursor, encodeCursor, idCursor, pageFrom } from '../../kernel/http/pagination.js';
+import { DEFAULT_PAGE_SIZE, decodeCursor, idCursor, pageFrom } from '../../kernel/http/pagination.js';
 import { conflict, notFound, unprocessable } from '../../kernel/http/problem.js';
 import { credentialsEnded } from '../identity/index.js';
 import type { ApiKeyCreateSchema, ApiKeyListQuerySchema, ApiKeySchema, ApiKeyWithSecretSchema } from './api-key-schemas.js';

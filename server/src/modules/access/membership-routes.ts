@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { AdmiralApp } from '../../kernel/http/app-types.js';
 import { etagOf } from '../../kernel/http/etag.js';
 import { problemResponses as problems } from '../../kernel/http/problem.js';
+import { ImpersonateSchema, type Impersonations, replyWithImpersonation, TokensSchema } from '../identity/index.js';
 import { authorityOfRequest } from './authority.js';
 import {
   MembershipCreateSchema,
@@ -17,8 +18,8 @@ import { ACCESS_PERMISSIONS as P } from './permissions.js';
 const tags = ['Memberships'];
 const SiteParams = Type.Object({ siteId: Type.String({ format: 'uuid' }) });
 
-/** /memberships: grant, list (with history), get, revoke. */
-export function membershipRoutes(app: AdmiralApp, service: MembershipService): void {
+/** /memberships: grant, list (with history), get, revoke, impersonate the member (site-bound). */
+export function membershipRoutes(app: AdmiralApp, service: MembershipService, impersonations: Impersonations): void {
   for (const schema of [MembershipPersonSchema, MembershipSchema, MembershipCreateSchema]) app.addSchema(schema);
 
   app.get(
@@ -100,5 +101,32 @@ export function membershipRoutes(app: AdmiralApp, service: MembershipService): v
       reply.header('etag', etagOf(membership));
       return membership;
     },
+  );
+
+  app.post(
+    '/memberships/:membershipId/impersonate',
+    {
+      config: { permission: P.membersImpersonate, secretResponse: true },
+      schema: {
+        tags,
+        operationId: 'impersonateMember',
+        summary: 'Start a short session as this member, bound to this site (audited on its chain with both identities)',
+        description:
+          'The session holds the member’s permissions on this site and nothing on any other site. Refused for super admins, ' +
+          'yourself, from within an impersonation, for revoked memberships (409), and when the member’s role grants something ' +
+          'you do not hold here (403 permission_escalation). Lasts 30 minutes; end it with POST /v1/auth/impersonation/end.',
+        params: MembershipParamsSchema,
+        body: Type.Optional(ImpersonateSchema),
+        response: { 200: TokensSchema, ...problems(400, 401, 403, 404, 409, 422) },
+      },
+    },
+    async (request, reply) =>
+      replyWithImpersonation(request, reply, (viaCookie) =>
+        request.tenant(async (tx) => {
+          const siteId = request.siteId as string;
+          const userId = await service.impersonationTarget(tx, siteId, authorityOfRequest(request), request.params.membershipId);
+          return impersonations.start(tx, request.auditActor(), userId, { viaCookie, siteId });
+        }),
+      ),
   );
 }

@@ -4,7 +4,7 @@ import { alias } from 'drizzle-orm/pg-core';
 import type { AuditActor, AuditWriter } from '../../kernel/audit/writer.js';
 import { escapeLike } from '../../kernel/db/like.js';
 import type { Tx } from '../../kernel/db/transaction.js';
-import { DEFAULT_PAGE_SIZE, decodeCursor, encodeCursor, idCursor, pageFrom } from '../../kernel/http/pagination.js';
+import { DEFAULT_PAGE_SIZE, decodeCursor, idCursor, pageFrom } from '../../kernel/http/pagination.js';
 import { badRequest, conflict, notFound, unprocessable } from '../../kernel/http/problem.js';
 import { users } from '../identity/schema.js';
 import { type Authority, assertWithinAuthority } from './authority.js';
@@ -104,6 +104,18 @@ export class MembershipService {
       after: membership,
     });
     return membership;
+  }
+
+  /**
+   * Whom a site administrator may impersonate through this membership: its user, while it is active and its
+   * role grants nothing the caller does not hold here (403 permission_escalation otherwise).
+   */
+  async impersonationTarget(tx: Tx, siteId: string, authority: Authority, membershipId: string): Promise<string> {
+    const membership = await this.get(tx, siteId, membershipId);
+    if (!membership.active) throw conflict('membership_revoked', `Membership ${membershipId} was revoked at ${membership.revokedAt}.`);
+    const role = await this.roles.get(tx, siteId, membership.roleId);
+    assertWithinAuthority(authority, role.permissions, `Impersonating a ${membership.roleKey}`);
+    return membership.userId;
   }
 
   /** Revokes: stamps revoked_at/by; the row stays as history. 409 if it is already revoked. */

@@ -1,5 +1,6 @@
 import type { AdmiralApp } from '../../kernel/http/app-types.js';
 import type { CatalogPermission, Kernel } from '../../kernel/module.js';
+import { Impersonations, SessionService } from '../identity/index.js';
 import { apiKeyRoutes } from './api-key-routes.js';
 import { ApiKeyService } from './api-key-service.js';
 import { GrantableCatalog } from './grantable.js';
@@ -16,7 +17,7 @@ export function accessRoutes(catalog: () => readonly CatalogPermission[]) {
     const grantable = new GrantableCatalog(catalog());
     const roles = new RoleService(kernel.audit, grantable);
     roleRoutes(app, roles);
-    membershipRoutes(app, new MembershipService(kernel.audit, roles));
+    membershipRoutes(app, new MembershipService(kernel.audit, roles), new Impersonations(kernel.audit, new SessionService(kernel.audit)));
     apiKeyRoutes(app, new ApiKeyService(kernel.audit, grantable));
     signUpRoutes(app, kernel);
   };

@@ -3,13 +3,12 @@ import type { AuditActor, AuditWriter } from '../../kernel/audit/writer.js';
 import { decoyHash, hashPassword, needsRehash, verifyPassword } from '../../kernel/crypto/passwords.js';
 import { sha256Hex } from '../../kernel/crypto/tokens.js';
 import type { Database, Tx } from '../../kernel/db/transaction.js';
-import { conflict, forbidden, ProblemError, unprocessable } from '../../kernel/http/problem.js';
+import { conflict, ProblemError, unprocessable } from '../../kernel/http/problem.js';
 import type { Mailer } from '../../kernel/mail/mailer.js';
 import { deviceFingerprint, mailNewDevice, touchDevice } from './devices.js';
 import { awaitingEmailConfirmation, emailNotConfirmed } from './email-confirmation.js';
 import { countFailure, isLocked } from './lockout.js';
 import { assertAcceptablePassword } from './password-policy.js';
-import { SESSION_POLICY } from './policy.js';
 import { committing, Refusal } from './refusal.js';
 import { accounts, sessions, users } from './schema.js';
 import type { IssuedTokens, SessionService } from './session-service.js';
@@ -307,40 +306,6 @@ export class AuthService {
   }
 
   /**
-   * Starts a time-limited session as another user. Only admins may, never as a super admin, and every
-   * action in that session is audited with both identities (impersonator_user_id).
-   */
-  async impersonate(tx: Tx, actor: AuditActor, targetId: string, options: { viaCookie?: boolean } = {}): Promise<IssuedTokens> {
-    if (!actor.userId) throw forbidden('impersonation_requires_user', 'Only a signed-in person can impersonate.');
-    if (actor.impersonatorUserId) throw forbidden('nested_impersonation', 'You are already impersonating someone.');
-    if (actor.userId === targetId) throw unprocessable('cannot_impersonate_self', 'You cannot impersonate yourself.');
-    const [target] = await tx.select().from(users).where(eq(users.id, targetId));
-    if (!target) throw new ProblemError(404, 'not_found', `User ${targetId} was not found.`);
-    if (target.isSuperAdmin) throw forbidden('cannot_impersonate_super_admin', 'Super admins cannot be impersonated.');
-    if (target.status !== 'active' || target.banned) throw unprocessable('user_not_active', 'Only active users can be impersonated.');
-    const issued = await this.sessionService.create(tx, targetId, {
-      ip: actor.ip,
-      userAgent: actor.userAgent,
-      impersonatedBy: actor.userId,
-      twoFactorVerified: true,
-      viaCookie: options.viaCookie ?? false,
-    });
-    await this.audit.write(
-      tx,
-      { ...actor, impersonatorUserId: actor.userId },
-      {
-        siteId: null,
-        action: 'auth.impersonation_started',
-        category: 'identity',
-        targetType: 'user',
-        targetId,
-        metadata: { sessionId: issued.sessionId, expiresInSeconds: SESSION_POLICY.impersonationSeconds },
-      },
-    );
-    return issued;
-  }
-
-  /**
    * Ends an impersonation session (revoked, audited with both identities). `originToken` is the session the
    * console kept for the impersonator: when it is still a live session of that same person, it is theirs again
    * (`restored`); otherwise nobody is signed in afterwards.
@@ -351,7 +316,7 @@ export class AuthService {
     await this.sessionService.revoke(tx, session, 'impersonation_ended');
     const origin = originToken ? await this.liveSessionOf(tx, originToken, session.impersonatedBy) : null;
     await this.audit.write(tx, actor, {
-      siteId: null,
+      siteId: session.impersonationSiteId,
       action: 'auth.impersonation_ended',
       category: 'identity',
       targetType: 'user',

@@ -9,6 +9,7 @@ import { authRoutes } from './auth-routes.js';
 import { AuthService } from './auth-service.js';
 import { sendRenewedCookie } from './credentials.js';
 import { impersonationRoutes } from './impersonation-routes.js';
+import { Impersonations } from './impersonation-service.js';
 import { mailOutboxRoutes } from './mail-outbox-routes.js';
 import { MailOutboxService } from './mail-outbox-service.js';
 import { meRoutes } from './me-routes.js';
@@ -32,6 +33,8 @@ export { sessionCookie } from './credentials.js';
 export { deviceFingerprint } from './devices.js';
 export { emailNotConfirmed } from './email-confirmation.js';
 export { ExternalAccounts, type ProviderTokens } from './external-accounts.js';
+export { replyWithImpersonation } from './impersonation-routes.js';
+export { Impersonations } from './impersonation-service.js';
 export { assertAcceptablePassword } from './password-policy.js';
 export { SESSION_POLICY } from './policy.js';
 export { credentialsEnded } from './principal-cache.js';
@@ -39,6 +42,7 @@ export { type IdentityResolver, identityResolver } from './principal-resolver.js
 export { authRateLimits } from './rate-limits.js';
 export { normalizeEmail, normalizeUsername, type Registration, Registrations, registrationsFor } from './registrations.js';
 export { users } from './schema.js';
+export { ImpersonateSchema, TokensSchema } from './schemas.js';
 export { SessionService } from './session-service.js';
 export type { TwoFactorChallenge } from './sign-in-challenges.js';
 export { TwoFactorCodes } from './two-factor-codes.js';
@@ -101,7 +105,7 @@ export function identityModule() {
         meRoutes(app, kernel, { users: userService, sessions: sessionService });
         const profiles = new AdminProfileService(kernel.audit);
         userRoutes(app, kernel, { users: userService, sessions: sessionService, profiles, verifications });
-        impersonationRoutes(app, auth);
+        impersonationRoutes(app, kernel.db, auth, new Impersonations(kernel.audit, sessionService));
         adminProfileRoutes(app, profiles);
       },
     },

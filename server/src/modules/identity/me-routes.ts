@@ -43,18 +43,22 @@ export function meRoutes(app: AdmiralApp, kernel: Kernel, services: { users: Use
       return request.platform(async (tx) => {
         const user = await services.users.get(tx, userId);
         const { rows } = await tx.$client.query<MembershipRow>('SELECT * FROM admiral_user_memberships($1)', [userId]);
+        // A site-bound impersonation sees (and may act on) only the site it was started on.
+        const boundTo = request.principal?.impersonationSiteId ?? null;
         return {
           user: publicUser(user),
           impersonatedBy: request.principal?.impersonatorUserId ?? null,
-          sites: rows.map((r) => ({
-            id: r.site_id,
-            name: r.site_name,
-            slug: r.site_slug,
-            status: r.site_status,
-            role: { key: r.role_key, name: r.role_name },
-            permissions: [...new Set([...r.permissions, ...r.own_permissions])].sort(),
-            ownOnlyPermissions: r.own_permissions.filter((p) => !r.permissions.includes(p)),
-          })),
+          sites: rows
+            .filter((r) => boundTo === null || r.site_id === boundTo)
+            .map((r) => ({
+              id: r.site_id,
+              name: r.site_name,
+              slug: r.site_slug,
+              status: r.site_status,
+              role: { key: r.role_key, name: r.role_name },
+              permissions: [...new Set([...r.permissions, ...r.own_permissions])].sort(),
+              ownOnlyPermissions: r.own_permissions.filter((p) => !r.permissions.includes(p)),
+            })),
         };
       });
     },

@@ -15,6 +15,7 @@ interface SessionRow {
   session_id: string;
   user_id: string;
   impersonated_by: string | null;
+  impersonation_site_id: string | null;
   is_super_admin: boolean;
   permissions: string[];
   own_permissions: string[];
@@ -103,6 +104,7 @@ export function identityResolver(pool: Pool, options: IdentityResolverOptions): 
       userId: null,
       apiKeyId: key.api_key_id,
       impersonatorUserId: null,
+      impersonationSiteId: null,
       sessionId: null,
       superAdmin: false,
       platformPermissions: none,
@@ -127,6 +129,7 @@ export function identityResolver(pool: Pool, options: IdentityResolverOptions): 
       userId: session.user_id,
       apiKeyId: null,
       impersonatorUserId: session.impersonated_by,
+      impersonationSiteId: session.impersonation_site_id,
       sessionId: session.session_id,
       superAdmin: session.is_super_admin,
       platformPermissions: none,

@@ -83,6 +83,8 @@ export const sessions = pgTable(
     userAgent: text('user_agent'),
     deviceId: uuid('device_id'),
     impersonatedBy: uuid('impersonated_by'),
+    /** A site admin's impersonation acts on this site only (elsewhere the session holds no permissions); null: not site-bound. */
+    impersonationSiteId: uuid('impersonation_site_id'),
     twoFactorVerified: boolean('two_factor_verified').notNull().default(false),
     /** The console's session: its token also sits in the HttpOnly cookie, where it lives as long as the session is used (idle and absolute limits). */
     viaCookie: boolean('via_cookie').notNull().default(false),

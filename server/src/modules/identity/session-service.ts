@@ -21,6 +21,8 @@ export interface SessionOrigin {
   userAgent: string | null;
   deviceId?: string | null;
   impersonatedBy?: string | null;
+  /** With impersonatedBy: the only site the session may act on (a site administrator's impersonation). */
+  impersonationSiteId?: string | null;
   twoFactorVerified?: boolean;
   /** The token is also set as the console's HttpOnly cookie: sent that way it slides with use (idle limit). */
   viaCookie?: boolean;
@@ -49,6 +51,7 @@ export class SessionService {
         userAgent: origin.userAgent?.slice(0, 512) ?? null,
         deviceId: origin.deviceId ?? null,
         impersonatedBy: origin.impersonatedBy ?? null,
+        impersonationSiteId: origin.impersonatedBy ? (origin.impersonationSiteId ?? null) : null,
         twoFactorVerified: origin.twoFactorVerified ?? false,
         viaCookie: origin.viaCookie ?? false,
         tokenExpiresAt,

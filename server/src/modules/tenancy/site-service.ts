@@ -4,7 +4,7 @@ import type { AuditActor, AuditWriter } from '../../kernel/audit/writer.js';
 import { escapeLike } from '../../kernel/db/like.js';
 import type { Tx } from '../../kernel/db/transaction.js';
 import { assertIfMatch, etagOf } from '../../kernel/http/etag.js';
-import { DEFAULT_PAGE_SIZE, decodeCursor, encodeCursor, idCursor, pageFrom } from '../../kernel/http/pagination.js';
+import { DEFAULT_PAGE_SIZE, decodeCursor, idCursor, pageFrom } from '../../kernel/http/pagination.js';
 import { notFound } from '../../kernel/http/problem.js';
 import { sites } from './schema.js';
 import type { SiteCreateSchema, SiteListQuerySchema, SiteUpdateSchema } from './site-schemas.js';

@@ -1,0 +1,1 @@
+ALTER TABLE "sessions" ADD COLUMN "impersonation_site_id" uuid;
