@@ -423,7 +423,8 @@ function renderIdentity(measurements: Measurement[], argon2: Argon2Measurement[]
       'The same route, page and permissions three ways: the fixed token maps to a principal in memory; the session token and the API key are ' +
         'resolved by Admiral’s identity resolver (a SECURITY DEFINER function on its own pooled connection, returning the caller’s permissions ' +
         'on the site; last_seen_at / last_used_at written at most once a minute), and the resolved caller is reused for AUTH_CACHE_SECONDS ' +
-        '(default 2 s), so each credential is resolved a few times per measurement rather than on every request. The seeded user’s role and ' +
+        '(default 2 s; database triggers announce every revocation on commit and each process drops what it names), so each credential is ' +
+        'resolved a few times per measurement rather than on every request. The seeded user’s role and ' +
         'the key grant exactly what the fixed principal holds.',
       '',
     );
