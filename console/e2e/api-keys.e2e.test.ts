@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_KEY_PATTERN } from '../../server/src/modules/access/api-key-secret.js';
 import { bearer } from '../../server/test/helpers/app.js';
 import { createUser, signInOk, type TestUser } from '../../server/test/helpers/identity.js';
-import { type ConsoleUnderTest, startConsole } from './harness.js';
+import { type ConsoleUnderTest, onboard, signIn, startConsole } from './harness.js';
 
 let ui: ConsoleUnderTest;
 const ADMIN = { email: 'ada@example.test', password: 'Lantern-Harbour-Quill-42' };
@@ -16,14 +16,6 @@ async function api(method: 'GET' | 'POST' | 'DELETE', path: string, token = admi
 
 /** A real HTTP request with the key, as a program would send it. */
 const withKey = (key: string, path = '/roles') => fetch(`${ui.baseUrl}/v1/sites/${siteId}${path}`, { headers: { authorization: `Bearer ${key}` } });
-
-async function signIn(page: Page, who: { email: string; password: string }) {
-  await page.goto('/sign-in');
-  await page.getByLabel('Email or username', { exact: true }).fill(who.email);
-  await page.getByLabel('Password', { exact: true }).fill(who.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(/\/sites\//);
-}
 
 async function member(roleKey: string): Promise<TestUser> {
   const user = await createUser(ui.admiral);
@@ -38,13 +30,7 @@ const rowOf = (page: Page, name: string) => keysTable(page).locator('tbody tr').
 
 beforeAll(async () => {
   ui = await startConsole();
-  const setup = await ui.admiral.app.inject({
-    method: 'POST',
-    url: '/v1/setup',
-    payload: { admin: { ...ADMIN, name: 'Ada' }, site: { name: 'Tide Tickets', slug: 'tide-tickets' } },
-  });
-  expect(setup.statusCode, setup.body).toBe(201);
-  siteId = setup.json().site.id;
+  siteId = await onboard(ui, { ...ADMIN, name: 'Ada' }, { name: 'Tide Tickets', slug: 'tide-tickets' });
   adminToken = (await signInOk(ui.admiral, ADMIN)).token;
 }, 180_000);
 afterAll(async () => ui?.stop(), 60_000);

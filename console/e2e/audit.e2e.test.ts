@@ -3,8 +3,8 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, superAdmin } from '../../server/test/helpers/app.js';
 import { forgeRow, parseCsv } from '../../server/test/helpers/audit.js';
-import { signIn as apiSignIn, createUser, signInOk } from '../../server/test/helpers/identity.js';
-import { type ConsoleUnderTest, startConsole } from './harness.js';
+import { createUser, signInOk } from '../../server/test/helpers/identity.js';
+import { type ConsoleUnderTest, onboard, signedInPage, signIn, startConsole } from './harness.js';
 
 let ui: ConsoleUnderTest;
 const ADMIN = { email: 'ida@example.test', password: 'Signal-Harbor-Copper-91' };
@@ -12,13 +12,7 @@ let siteId = '';
 
 beforeAll(async () => {
   ui = await startConsole();
-  const setup = await ui.admiral.app.inject({
-    method: 'POST',
-    url: '/v1/setup',
-    payload: { admin: { ...ADMIN, name: 'Ida' }, site: { name: 'Harbour News', slug: 'harbour-news' } },
-  });
-  expect(setup.statusCode, setup.body).toBe(201);
-  siteId = setup.json().site.id;
+  siteId = await onboard(ui, { ...ADMIN, name: 'Ida' }, { name: 'Harbour News', slug: 'harbour-news' });
   // Something with a before and an after: the site is renamed and its sign-up opened (site.updated on the site's chain).
   const renamed = await ui.admiral.app.inject({
     method: 'PATCH',
@@ -29,27 +23,6 @@ beforeAll(async () => {
   expect(renamed.statusCode, renamed.body).toBe(200);
 }, 180_000);
 afterAll(async () => ui?.stop(), 60_000);
-
-async function signIn(page: Page, who: { email: string; password: string }) {
-  await page.goto('/sign-in');
-  await page.getByLabel('Email or username', { exact: true }).fill(who.email);
-  await page.getByLabel('Password', { exact: true }).fill(who.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(/\/sites\//);
-}
-
-/** A page already signed in as `who` (through the API, with the console's session cookie): quicker than the form. */
-async function signedInPage(who: { email: string; password: string }, options?: Parameters<ConsoleUnderTest['newPage']>[0]): Promise<Page> {
-  const response = await apiSignIn(ui.admiral, { email: who.email, password: who.password, cookie: true });
-  expect(response.statusCode, response.body).toBe(200);
-  const value = /__Host-admiral_session=([^;]+)/.exec(String(response.headers['set-cookie']))?.[1] as string;
-  const page = await ui.newPage(options);
-  // (Chromium's CDP takes a __Host- cookie given a bare host as domain; it stores it host-only.)
-  await page
-    .context()
-    .addCookies([{ name: '__Host-admiral_session', value, domain: '127.0.0.1', path: '/', httpOnly: true, secure: true, sameSite: 'Strict' }]);
-  return page;
-}
 
 const chainRows = async (site: string | null) =>
   Number(
@@ -140,7 +113,7 @@ describe('the audit log screen', () => {
     const victim = rows[0] as { id: string; seq: string };
     await forgeRow(ui.admiral, victim.id);
 
-    const page = await signedInPage(ADMIN, { colorScheme: 'dark' });
+    const page = await signedInPage(ui, ADMIN, { colorScheme: 'dark' });
     await page.goto(`/sites/${siteId}/audit`);
     await page.getByRole('button', { name: 'Verify chain' }).click();
     const broken = page.locator('[data-state="broken"]');
@@ -163,7 +136,7 @@ describe('the audit log screen', () => {
     });
     expect(failed.statusCode).toBe(401);
 
-    const page = await signedInPage(ADMIN, { width: 800, height: 1000 });
+    const page = await signedInPage(ui, ADMIN, { width: 800, height: 1000 });
     await page.goto(`/sites/${siteId}`);
     await page.getByRole('navigation', { name: 'Sections' }).locator('a[href="/platform/audit"]').click();
     await page.waitForURL('**/platform/audit');
@@ -200,7 +173,7 @@ describe('the audit log screen', () => {
     const refused = await ui.admiral.app.inject({ method: 'GET', url: `/v1/sites/${siteId}/audit-logs/export?format=csv`, headers: bearer(token) });
     expect(refused.statusCode).toBe(403);
 
-    const page = await signedInPage(reader);
+    const page = await signedInPage(ui, reader);
     await page.goto(`/sites/${siteId}/audit`);
     await table(page).locator('tbody tr').first().waitFor();
     expect(await page.getByRole('button', { name: 'Verify chain' }).isDisabled()).toBe(true);

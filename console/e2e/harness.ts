@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { startTestAdmiral, type TestAdmiral } from '../../server/test/helpers/app.js';
-import { NO_RATE_LIMITS } from '../../server/test/helpers/identity.js';
+import { signIn as apiSignIn, NO_RATE_LIMITS } from '../../server/test/helpers/identity.js';
 
 const CONSOLE = fileURLToPath(new URL('..', import.meta.url));
 const DIST_INDEX = path.join(CONSOLE, 'dist', 'index.html');
@@ -112,4 +112,38 @@ export async function startConsole(options: { env?: Record<string, string> } = {
       expect(pageErrors, 'uncaught errors in the page').toEqual([]);
     },
   };
+}
+
+export interface Credentials {
+  email: string;
+  password: string;
+}
+
+/** The first run, through the API: the super admin and the first site (as the onboarding screen does). The site's id. */
+export async function onboard(ui: ConsoleUnderTest, admin: Credentials & { name: string }, site: { name: string; slug: string }): Promise<string> {
+  const setup = await ui.admiral.app.inject({ method: 'POST', url: '/v1/setup', payload: { admin, site } });
+  expect(setup.statusCode, setup.body).toBe(201);
+  return setup.json().site.id as string;
+}
+
+/** Signs in through the console's own form and waits for a site's screen. */
+export async function signIn(page: Page, who: Credentials): Promise<void> {
+  await page.goto('/sign-in');
+  await page.getByLabel('Email or username', { exact: true }).fill(who.email);
+  await page.getByLabel('Password', { exact: true }).fill(who.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(/\/sites\//);
+}
+
+/** A page already signed in as `who` (the console's session cookie, obtained through the API): quicker than the form. */
+export async function signedInPage(ui: ConsoleUnderTest, who: Credentials, options?: Parameters<ConsoleUnderTest['newPage']>[0]): Promise<Page> {
+  const response = await apiSignIn(ui.admiral, { email: who.email, password: who.password, cookie: true });
+  expect(response.statusCode, response.body).toBe(200);
+  const value = /__Host-admiral_session=([^;]+)/.exec(String(response.headers['set-cookie']))?.[1] as string;
+  const page = await ui.newPage(options);
+  // (Chromium's CDP takes a __Host- cookie given a bare host as domain; it stores it host-only.)
+  await page
+    .context()
+    .addCookies([{ name: '__Host-admiral_session', value, domain: '127.0.0.1', path: '/', httpOnly: true, secure: true, sameSite: 'Strict' }]);
+  return page;
 }

@@ -1,8 +1,7 @@
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer } from '../../server/test/helpers/app.js';
 import { awayFromStepBoundary, codeAt, createUser, signInOk } from '../../server/test/helpers/identity.js';
-import { type ConsoleUnderTest, startConsole } from './harness.js';
+import { type ConsoleUnderTest, onboard, signIn, startConsole } from './harness.js';
 
 let ui: ConsoleUnderTest;
 const ADMIN = { email: 'grace@example.test', password: 'Compass-Ember-Willow-77' };
@@ -10,23 +9,9 @@ let siteId = '';
 
 beforeAll(async () => {
   ui = await startConsole();
-  const setup = await ui.admiral.app.inject({
-    method: 'POST',
-    url: '/v1/setup',
-    payload: { admin: { ...ADMIN, name: 'Grace' }, site: { name: 'Harbour News', slug: 'harbour-news' } },
-  });
-  expect(setup.statusCode, setup.body).toBe(201);
-  siteId = setup.json().site.id;
+  siteId = await onboard(ui, { ...ADMIN, name: 'Grace' }, { name: 'Harbour News', slug: 'harbour-news' });
 }, 180_000);
 afterAll(async () => ui?.stop(), 60_000);
-
-async function signIn(page: Page, who: { email: string; password: string }) {
-  await page.goto('/sign-in');
-  await page.getByLabel('Email or username', { exact: true }).fill(who.email);
-  await page.getByLabel('Password', { exact: true }).fill(who.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(/\/sites\//);
-}
 
 describe('profile, and the impersonation banner', () => {
   it('turns two-factor on from the profile with a code computed from the shown key, and lists the own sessions', async () => {

@@ -2,7 +2,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { superAdmin } from '../../server/test/helpers/app.js';
 import { createUser } from '../../server/test/helpers/identity.js';
-import { type ConsoleUnderTest, startConsole } from './harness.js';
+import { type ConsoleUnderTest, onboard, signIn, startConsole } from './harness.js';
 
 /**
  * The generic resource screens, on the one resource registered today (domains): everything they show comes
@@ -16,23 +16,9 @@ const domainsApi = () => `/v1/sites/${siteId}/domains`;
 
 beforeAll(async () => {
   ui = await startConsole();
-  const setup = await ui.admiral.app.inject({
-    method: 'POST',
-    url: '/v1/setup',
-    payload: { admin: { ...ADMIN, name: 'Ada' }, site: { name: 'Harbour News', slug: 'harbour-news' } },
-  });
-  expect(setup.statusCode, setup.body).toBe(201);
-  siteId = setup.json().site.id;
+  siteId = await onboard(ui, { ...ADMIN, name: 'Ada' }, { name: 'Harbour News', slug: 'harbour-news' });
 }, 180_000);
 afterAll(async () => ui?.stop(), 60_000);
-
-async function signIn(page: Page, who: { email: string; password: string }) {
-  await page.goto('/sign-in');
-  await page.getByLabel('Email or username', { exact: true }).fill(who.email);
-  await page.getByLabel('Password', { exact: true }).fill(who.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(/\/sites\//);
-}
 
 async function domainsInDb(): Promise<Array<{ domain_name: string; type: string; is_primary: boolean; verification_status: string }>> {
   const { rows } = await ui.admiral.db.ownerQuery<{ domain_name: string; type: string; is_primary: boolean; verification_status: string }>(

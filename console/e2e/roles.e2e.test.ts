@@ -2,7 +2,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer } from '../../server/test/helpers/app.js';
 import { createUser, signInOk, type TestUser } from '../../server/test/helpers/identity.js';
-import { type ConsoleUnderTest, startConsole } from './harness.js';
+import { type ConsoleUnderTest, onboard, signIn, startConsole } from './harness.js';
 
 let ui: ConsoleUnderTest;
 const ADMIN = { email: 'grace@example.test', password: 'Compass-Ember-Willow-77' };
@@ -34,27 +34,13 @@ async function grant(user: TestUser, roleKey: string): Promise<string> {
   return res.json().id;
 }
 
-async function signIn(page: Page, who: { email: string; password: string }) {
-  await page.goto('/sign-in');
-  await page.getByLabel('Email or username', { exact: true }).fill(who.email);
-  await page.getByLabel('Password', { exact: true }).fill(who.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(/\/sites\//);
-}
-
 const toastTitled = (page: Page, title: string) => page.locator('.toast-title', { hasText: title });
 const matrix = (page: Page, roleName: string) => page.getByRole('table', { name: `Permissions of ${roleName}` });
 const box = (page: Page, roleName: string, key: string) => matrix(page, roleName).getByRole('checkbox', { name: key, exact: true });
 
 beforeAll(async () => {
   ui = await startConsole();
-  const setup = await ui.admiral.app.inject({
-    method: 'POST',
-    url: '/v1/setup',
-    payload: { admin: { ...ADMIN, name: 'Grace' }, site: { name: 'Harbour News', slug: 'harbour-news' } },
-  });
-  expect(setup.statusCode, setup.body).toBe(201);
-  siteId = setup.json().site.id;
+  siteId = await onboard(ui, { ...ADMIN, name: 'Grace' }, { name: 'Harbour News', slug: 'harbour-news' });
   adminToken = (await signInOk(ui.admiral, ADMIN)).token;
 }, 180_000);
 afterAll(async () => ui?.stop(), 60_000);

@@ -3,7 +3,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { superAdmin } from '../../server/test/helpers/app.js';
 import { signIn as apiSignIn, awayFromStepBoundary, codeAt, createUser, enableTwoFactor, signInOk } from '../../server/test/helpers/identity.js';
-import { type ConsoleUnderTest, startConsole } from './harness.js';
+import { type ConsoleUnderTest, onboard, signedInPage, signIn, startConsole } from './harness.js';
 
 let ui: ConsoleUnderTest;
 const ADMIN = { email: 'sam@example.test', password: 'Beacon-Tidal-Ember-63' };
@@ -22,36 +22,9 @@ async function closedPort(): Promise<number> {
 beforeAll(async () => {
   // Single sign-on needs PUBLIC_URL; the flow under test never leaves this origin (the provider is unreachable).
   ui = await startConsole({ env: { PUBLIC_URL: 'http://127.0.0.1' } });
-  const setup = await ui.admiral.app.inject({
-    method: 'POST',
-    url: '/v1/setup',
-    payload: { admin: { ...ADMIN, name: 'Sam' }, site: { name: 'Harbour News', slug: 'harbour-news' } },
-  });
-  expect(setup.statusCode, setup.body).toBe(201);
-  harbourId = setup.json().site.id;
+  harbourId = await onboard(ui, { ...ADMIN, name: 'Sam' }, { name: 'Harbour News', slug: 'harbour-news' });
 }, 180_000);
 afterAll(async () => ui?.stop(), 60_000);
-
-async function signIn(page: Page, who: { email: string; password: string }) {
-  await page.goto('/sign-in');
-  await page.getByLabel('Email or username', { exact: true }).fill(who.email);
-  await page.getByLabel('Password', { exact: true }).fill(who.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(/\/sites\//);
-}
-
-/** A page already signed in as `who` (through the API, with the console's session cookie): quicker than the form. */
-async function signedInPage(who: { email: string; password: string }, options?: Parameters<ConsoleUnderTest['newPage']>[0]): Promise<Page> {
-  const response = await apiSignIn(ui.admiral, { email: who.email, password: who.password, cookie: true });
-  expect(response.statusCode, response.body).toBe(200);
-  const value = /__Host-admiral_session=([^;]+)/.exec(String(response.headers['set-cookie']))?.[1] as string;
-  const page = await ui.newPage(options);
-  // (Chromium's CDP takes a __Host- cookie given a bare host as domain; it stores it host-only.)
-  await page
-    .context()
-    .addCookies([{ name: '__Host-admiral_session', value, domain: '127.0.0.1', path: '/', httpOnly: true, secure: true, sameSite: 'Strict' }]);
-  return page;
-}
 
 const getSite = async (id: string) => (await ui.admiral.app.inject({ method: 'GET', url: `/v1/sites/${id}`, headers: superAdmin })).json();
 const switcherBadge = (page: Page) => page.locator('.site-switcher [data-testid="site-badge"]');
@@ -104,7 +77,7 @@ describe('sites', () => {
     });
     expect(seeded.statusCode, seeded.body).toBe(200);
 
-    const page = await signedInPage(ADMIN);
+    const page = await signedInPage(ui, ADMIN);
     await page.goto('/platform/sites');
     const sites = page.getByRole('table', { name: 'Sites' });
     await sites.getByText('Lighthouse Radio').waitFor();
@@ -165,7 +138,7 @@ describe('sites', () => {
     await expect.poll(async () => page.getByTestId('site-status').textContent()).toContain('active');
     expect((await getSite(lighthouseId)).status).toBe('active');
 
-    const dark = await signedInPage(ADMIN, { colorScheme: 'dark', width: 800, height: 1100 });
+    const dark = await signedInPage(ui, ADMIN, { colorScheme: 'dark', width: 800, height: 1100 });
     await dark.goto(`/sites/${lighthouseId}/settings`);
     await dark.getByRole('form', { name: 'Self sign-up' }).waitFor();
     await ui.screenshot(dark, 'site-settings-dark-tablet');
@@ -180,7 +153,7 @@ describe('sites', () => {
       payload: { userId: analyst.id, role: 'analyst' },
     });
     expect(member.statusCode, member.body).toBe(201);
-    const page = await signedInPage(analyst);
+    const page = await signedInPage(ui, analyst);
     await page.goto(`/sites/${harbourId}`);
     const nav = page.getByRole('navigation', { name: 'Sections' });
     await nav.locator(`a[href="/sites/${harbourId}/audit"]`).waitFor();
@@ -199,7 +172,7 @@ describe('sites', () => {
 describe('single sign-on', () => {
   it('adds a platform provider in the console (secret write-only); the sign-in page offers it and explains a failed start', async () => {
     const port = await closedPort();
-    const page = await signedInPage(ADMIN);
+    const page = await signedInPage(ui, ADMIN);
     await page.goto('/platform/sites');
     await page.getByRole('navigation', { name: 'Sections' }).locator('a[href="/platform/sso-providers"]').click();
     await page.getByRole('heading', { name: 'Platform single sign-on' }).waitFor();
@@ -295,7 +268,7 @@ describe('mail outbox', () => {
     await visitor.getByRole('button', { name: 'Send reset link' }).click();
     await visitor.getByRole('status').filter({ hasText: 'is on its way' }).waitFor();
 
-    const page = await signedInPage(ADMIN);
+    const page = await signedInPage(ui, ADMIN);
     await page.goto('/platform/sites');
     await page.getByRole('navigation', { name: 'Sections' }).locator('a[href="/platform/mail"]').click();
     await page.getByRole('heading', { name: 'Mail outbox' }).waitFor();

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { uuidv7 } from 'uuidv7';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS, type ConsoleUnderTest, startConsole } from './harness.js';
+import { ARTIFACTS, type ConsoleUnderTest, onboard, startConsole } from './harness.js';
 
 /**
  * Time to interactive of the users list over 10,000 users (bench/RESULTS.md, "Console"). The users are
@@ -18,12 +18,7 @@ let ui: ConsoleUnderTest;
 
 beforeAll(async () => {
   ui = await startConsole();
-  const setup = await ui.admiral.app.inject({
-    method: 'POST',
-    url: '/v1/setup',
-    payload: { admin: { ...ADMIN, name: 'Tess' }, site: { name: 'Load Site', slug: 'load-site' } },
-  });
-  expect(setup.statusCode, setup.body).toBe(201);
+  await onboard(ui, { ...ADMIN, name: 'Tess' }, { name: 'Load Site', slug: 'load-site' });
   // UUIDv7 ids made here (time-ordered, as the application makes them); everything else by generate_series.
   const ids = Array.from({ length: USERS }, () => uuidv7());
   await ui.admiral.db.ownerQuery(

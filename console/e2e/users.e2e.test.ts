@@ -2,7 +2,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer } from '../../server/test/helpers/app.js';
 import { signInOk } from '../../server/test/helpers/identity.js';
-import { type ConsoleUnderTest, startConsole } from './harness.js';
+import { type ConsoleUnderTest, onboard, signIn, startConsole } from './harness.js';
 
 /** The Users screens in a real browser: create, grant a role, ban and unban, revoke a session, impersonate and come back. */
 
@@ -15,27 +15,13 @@ let newcomerId = '';
 
 beforeAll(async () => {
   ui = await startConsole();
-  const setup = await ui.admiral.app.inject({
-    method: 'POST',
-    url: '/v1/setup',
-    payload: { admin: { ...ADMIN, name: 'Margaret' }, site: { name: 'Tidewater Tickets', slug: 'tidewater' } },
-  });
-  expect(setup.statusCode, setup.body).toBe(201);
-  siteId = setup.json().site.id;
+  siteId = await onboard(ui, { ...ADMIN, name: 'Margaret' }, { name: 'Tidewater Tickets', slug: 'tidewater' });
   adminToken = (await signInOk(ui.admiral, ADMIN)).token;
 }, 180_000);
 afterAll(async () => ui?.stop(), 60_000);
 
 const api = (method: 'GET' | 'POST', url: string, payload?: object, token = adminToken) =>
   ui.admiral.app.inject({ method, url, headers: bearer(token), ...(payload ? { payload } : {}) });
-
-async function signIn(page: Page) {
-  await page.goto('/sign-in');
-  await page.getByLabel('Email or username', { exact: true }).fill(ADMIN.email);
-  await page.getByLabel('Password', { exact: true }).fill(ADMIN.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(/\/sites\//);
-}
 
 async function confirmDialog(page: Page, button: string) {
   const dialog = page.getByTestId('confirm-dialog');
@@ -49,7 +35,7 @@ const openTab = (page: Page, name: string) => page.getByRole('tab', { name }).cl
 describe('users in the console', () => {
   it('creates a user from the Users screen and grants them a role on a site', async () => {
     const page = await ui.newPage();
-    await signIn(page);
+    await signIn(page, ADMIN);
     await page.getByRole('link', { name: 'Users', exact: true }).click();
     await page.waitForURL('**/platform/users');
     await page.getByRole('table', { name: 'Users' }).getByText(ADMIN.email).waitFor();
@@ -98,7 +84,7 @@ describe('users in the console', () => {
   it('bans with an expiry, shows it, refuses sign-in, and unbans', async () => {
     expect(newcomerId).not.toBe('');
     const page = await ui.newPage();
-    await signIn(page);
+    await signIn(page, ADMIN);
     await page.goto(`/platform/users/${newcomerId}`);
     await page.getByRole('button', { name: 'Ban…' }).click();
     const dialog = page.getByRole('dialog', { name: `Ban ${NEWCOMER.name}?` });
@@ -136,7 +122,7 @@ describe('users in the console', () => {
   it('revokes one of the user’s sessions', async () => {
     const { token } = await signInOk(ui.admiral, NEWCOMER);
     const page = await ui.newPage();
-    await signIn(page);
+    await signIn(page, ADMIN);
     await page.goto(`/platform/users/${newcomerId}?tab=sessions`);
     const table = page.getByRole('table', { name: `Sessions of ${NEWCOMER.email}` });
     await table.locator('tbody tr').first().waitFor();
@@ -158,7 +144,7 @@ describe('users in the console', () => {
 
   it('impersonates the user with a banner on every screen, and ending it brings the administrator back', async () => {
     const page = await ui.newPage();
-    await signIn(page);
+    await signIn(page, ADMIN);
     await page.goto(`/platform/users/${newcomerId}`);
     await page.getByRole('button', { name: 'Impersonate' }).click();
     await confirmDialog(page, 'Impersonate');
@@ -206,7 +192,7 @@ describe('users in the console', () => {
       expect((await api('POST', '/v1/users', { email, name, password: NEWCOMER.password })).statusCode).toBe(201);
     }
     const page = await ui.newPage({ width: 800, height: 900, colorScheme: 'dark' });
-    await signIn(page);
+    await signIn(page, ADMIN);
     await page.goto('/platform/users');
     const table = page.getByRole('table', { name: 'Users' });
     await table.getByText('Sam Quay').waitFor();
@@ -224,7 +210,7 @@ describe('users in the console', () => {
     await ui.screenshot(page, 'user-detail-tablet-dark');
 
     const wide = await ui.newPage();
-    await signIn(wide);
+    await signIn(wide, ADMIN);
     await wide.goto('/platform/users');
     await wide.getByRole('table', { name: 'Users' }).getByText('Sam Quay').waitFor();
     await ui.screenshot(wide, 'users-list');
