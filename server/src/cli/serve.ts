@@ -28,7 +28,8 @@ export async function serve({ config, workerOnly }: ServeOptions): Promise<void>
     );
     if (admins === 0) {
       process.stdout.write(
-        'First run: no admin exists yet. Create one with:\n  echo "<a long passphrase>" | npx admiral admin create --email you@example.com --password-stdin\n' +
+        `First run: no admin exists yet. Open http://${shown}:${config.port} to create the first administrator and site, or from a shell:\n` +
+          '  echo "<a long passphrase>" | npx admiral admin create --email you@example.com --password-stdin\n' +
           'then sign in with POST /v1/auth/sign-in (or load demo data with `npx admiral seed`).\n',
       );
     }
