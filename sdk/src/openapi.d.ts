@@ -547,7 +547,7 @@ export interface paths {
         put?: never;
         /**
          * First run only: create the first super admin, the first site and their admin membership, and sign in
-         * @description Open only while GET /v1/setup says `needsSetup`; afterwards (or for the loser of a race) 409 `setup_done`.
+         * @description Open only while GET /v1/setup says `needsSetup`; afterwards (or for the loser of a race) 409 `setup_done`. A production server also wants `setupCode`, printed in its log at start (403 `setup_code_invalid`).
          */
         post: operations["completeSetup"];
         delete?: never;
@@ -3612,6 +3612,8 @@ export interface operations {
                     "application/json": {
                         /** @description True while no super admin exists: POST /v1/setup is open */
                         needsSetup: boolean;
+                        /** @description Production servers also want the setup code printed in the server's log at start (`setupCode`) */
+                        setupCodeRequired: boolean;
                     };
                 };
             };
@@ -3635,6 +3637,8 @@ export interface operations {
                     };
                     /** @description Also set the HttpOnly session cookie (the console) */
                     cookie?: boolean;
+                    /** @description Production: the code Admiral prints in its log while it has no administrator */
+                    setupCode?: string;
                     site: {
                         name: string;
                         /** @description Lower-case letters, digits and hyphens; unique */
@@ -3662,6 +3666,15 @@ export interface operations {
             };
             /** @description Bad Request */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,4 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SecretBox } from '../src/kernel/crypto/secret-box.js';
+import { setupCodeFrom } from '../src/modules/setup/setup-code.js';
+import { TEST_SECRET } from './fixtures/process.js';
 import { startTestAdmiral, type TestAdmiral } from './helpers/app.js';
 import { auditRows, me, NO_RATE_LIMITS, strongPassword } from './helpers/identity.js';
 
@@ -28,7 +31,7 @@ const count = async (sql: string) => Number((await admiral.db.ownerQuery<{ n: st
 
 describe('first-run setup', () => {
   it('refuses bad input field by field and writes nothing', async () => {
-    expect(await status()).toEqual({ needsSetup: true });
+    expect(await status()).toEqual({ needsSetup: true, setupCodeRequired: false });
     const weak = await setup({ ...input(), admin: { email: 'weak@example.test', password: 'password1234' } });
     expect(weak.statusCode, weak.body).toBe(422);
     expect(weak.json().errors).toEqual([{ in: 'body', pointer: '/admin/password', detail: expect.any(String) }]);
@@ -37,7 +40,7 @@ describe('first-run setup', () => {
     expect(badSlug.json().errors[0].pointer).toBe('/site/slug');
     expect(await count('SELECT count(*) AS n FROM users')).toBe(0);
     expect(await count('SELECT count(*) AS n FROM sites')).toBe(0);
-    expect(await status()).toEqual({ needsSetup: true });
+    expect(await status()).toEqual({ needsSetup: true, setupCodeRequired: false });
   });
 
   it('lets exactly one of two concurrent setups win; the other gets 409 and nothing of it is kept', async () => {
@@ -54,7 +57,7 @@ describe('first-run setup', () => {
     expect(winner.site.slug).toBe(winnerInput.site.slug);
     expect(await count('SELECT count(*) AS n FROM users')).toBe(1);
     expect(await count('SELECT count(*) AS n FROM sites')).toBe(1);
-    expect(await status()).toEqual({ needsSetup: false });
+    expect(await status()).toEqual({ needsSetup: false, setupCodeRequired: false });
 
     // Signed in with the console cookie; the admin holds the site's admin role.
     const cookie = String(won?.headers['set-cookie']).split(';')[0] as string;
@@ -80,5 +83,36 @@ describe('first-run setup', () => {
       expect(again.headers['set-cookie']).toBeUndefined();
     }
     expect(await count('SELECT count(*) AS n FROM users')).toBe(1);
+  });
+});
+
+describe('first-run setup of a production server', () => {
+  let production: TestAdmiral;
+  beforeAll(async () => {
+    production = await startTestAdmiral({ env: { ...NO_RATE_LIMITS, NODE_ENV: 'production', LOG_LEVEL: 'silent' } });
+  });
+  afterAll(async () => production?.stop());
+  const post = (payload: Record<string, unknown>) => production.app.inject({ method: 'POST', url: '/v1/setup', payload });
+  const users = async () => Number((await production.db.ownerQuery<{ n: string }>('SELECT count(*) AS n FROM users')).rows[0]?.n);
+
+  it('asks for the setup code derived from the master secret, refuses a missing or wrong one, and takes the right one', async () => {
+    const state = await production.app.inject({ method: 'GET', url: '/v1/setup' });
+    expect(state.json()).toEqual({ needsSetup: true, setupCodeRequired: true });
+    const code = setupCodeFrom(new SecretBox(TEST_SECRET));
+    expect(code).toMatch(/^[A-HJ-NP-Z2-9]{4}(-[A-HJ-NP-Z2-9]{4}){3}$/);
+
+    for (const setupCode of [undefined, '', 'AAAA-AAAA-AAAA-AAAA', code.slice(0, -1)]) {
+      const refused = await post(input(setupCode === undefined ? {} : { setupCode }));
+      expect(refused.statusCode, refused.body).toBe(403);
+      expect(refused.json().code).toBe('setup_code_invalid');
+    }
+    expect(await users()).toBe(0);
+
+    // Typed by hand: case, spaces and hyphens do not matter.
+    const done = await post(input({ setupCode: code.toLowerCase().replaceAll('-', ' ') }));
+    expect(done.statusCode, done.body).toBe(201);
+    expect(await users()).toBe(1);
+    const after = await production.app.inject({ method: 'GET', url: '/v1/setup' });
+    expect(after.json()).toEqual({ needsSetup: false, setupCodeRequired: true });
   });
 });

@@ -1,5 +1,6 @@
 import type { Config } from '../config.js';
 import { releaseExitHooks } from '../kernel/db/embedded.js';
+import { setupCodeFrom } from '../modules/setup/setup-code.js';
 import { startAdmiral } from '../runtime.js';
 
 export interface ServeOptions {
@@ -27,6 +28,7 @@ export async function serve({ config, workerOnly }: ServeOptions): Promise<void>
       async (tx) => (await tx.$client.query<{ n: number }>('SELECT count(*)::int AS n FROM users WHERE is_super_admin')).rows[0]?.n ?? 0,
     );
     if (admins === 0) {
+      if (config.env === 'production') process.stdout.write(`Setup code for the first administrator: ${setupCodeFrom(admiral.kernel.secrets)}\n`);
       process.stdout.write(
         `First run: no admin exists yet. Open http://${shown}:${config.port} to create the first administrator and site, or from a shell:\n` +
           '  echo "<a long passphrase>" | npx admiral admin create --email you@example.com --password-stdin\n' +

@@ -16,7 +16,7 @@ const slugify = (name: string) =>
     .replace(/^-+|-+$/g, '')
     .slice(0, 63);
 
-const POINTERS = ['/admin/email', '/admin/name', '/admin/password', '/site/name', '/site/slug'];
+const POINTERS = ['/setupCode', '/admin/email', '/admin/name', '/admin/password', '/site/name', '/site/slug'];
 
 /** First run: no administrator exists yet. Creates the super admin and the first site, and signs in. */
 export default function Setup() {
@@ -26,6 +26,8 @@ export default function Setup() {
   const navigate = useNavigate();
   const [admin, setAdmin] = useState({ email: '', name: '', password: '', confirm: '' });
   const [site, setSite] = useState({ name: '', slug: '' });
+  const [setupCode, setSetupCode] = useState('');
+  const codeRequired = status.data?.setupCodeRequired === true;
   const [slugTouched, setSlugTouched] = useState(false);
   const [mismatch, setMismatch] = useState(false);
   const run = useMutation({
@@ -35,12 +37,13 @@ export default function Setup() {
           body: {
             admin: { email: admin.email.trim(), password: admin.password, ...(admin.name.trim() ? { name: admin.name.trim() } : {}) },
             site,
+            ...(codeRequired ? { setupCode } : {}),
             cookie: true,
           },
         }),
       ),
     onSuccess: async (done) => {
-      client.setQueryData(['setup'], { needsSetup: false });
+      client.setQueryData(['setup'], { needsSetup: false, setupCodeRequired: codeRequired });
       await loadMe();
       toast({ title: `Welcome to Admiral, ${done.user.name ?? done.user.email}`, description: `Site ${done.site.name} is ready.`, variant: 'success' });
       await navigate({ to: `/sites/${done.site.id}` });
@@ -64,6 +67,19 @@ export default function Setup() {
           if (!differs) run.mutate();
         }}
       >
+        {codeRequired && (
+          <TextField
+            label="Setup code"
+            pointer="/setupCode"
+            errors={errors}
+            autoComplete="off"
+            hint="Admiral prints it in its log when it starts without an administrator."
+            value={setupCode}
+            onChange={setSetupCode}
+            required
+            autoFocus
+          />
+        )}
         <fieldset>
           <legend>Your administrator account</legend>
           <TextField
@@ -75,7 +91,7 @@ export default function Setup() {
             value={admin.email}
             onChange={(email) => setAdmin({ ...admin, email })}
             required
-            autoFocus
+            autoFocus={!codeRequired}
           />
           <TextField
             label="Name"

@@ -18,6 +18,11 @@ export class SecretBox {
     return ['v1', iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), body.toString('base64url')].join('.');
   }
 
+  /** A value derived from the master secret for `label` (HMAC-SHA-256 under this box's key): stable per deployment. */
+  derive(label: string): Buffer {
+    return createHmac('sha256', this.key).update(label).digest();
+  }
+
   open(sealed: string): string {
     const [version, iv, tag, body] = sealed.split('.');
     if (version !== 'v1' || !iv || !tag || body === undefined) throw new Error('not a sealed secret');

@@ -7,13 +7,20 @@ import { SessionService } from '../identity/session-service.js';
 import { UserService } from '../identity/user-service.js';
 import { SiteService } from '../tenancy/site-service.js';
 import { SetupDoneSchema, SetupSchema, SetupStatusSchema } from './schemas.js';
+import { setupCodeFrom } from './setup-code.js';
 import { SetupService } from './setup-service.js';
 
 const tags = ['Setup'];
 
 export function setupRoutes(app: AdmiralApp, kernel: Kernel): void {
   const sessions = new SessionService(kernel.audit);
-  const setup = new SetupService(kernel.db, kernel.audit, { users: new UserService(kernel.audit, sessions), sites: new SiteService(kernel.audit), sessions });
+  const setupCode = kernel.config.env === 'production' ? setupCodeFrom(kernel.secrets) : null;
+  const setup = new SetupService(
+    kernel.db,
+    kernel.audit,
+    { users: new UserService(kernel.audit, sessions), sites: new SiteService(kernel.audit), sessions },
+    setupCode,
+  );
 
   app.get(
     '/setup',
@@ -28,7 +35,7 @@ export function setupRoutes(app: AdmiralApp, kernel: Kernel): void {
     },
     async (_request, reply) => {
       reply.header('cache-control', 'no-store');
-      return { needsSetup: await kernel.db.asPlatform({}, (tx) => setup.needsSetup(tx)) };
+      return { needsSetup: await kernel.db.asPlatform({}, (tx) => setup.needsSetup(tx)), setupCodeRequired: setup.setupCodeRequired };
     },
   );
 
@@ -40,9 +47,11 @@ export function setupRoutes(app: AdmiralApp, kernel: Kernel): void {
         tags,
         operationId: 'completeSetup',
         summary: 'First run only: create the first super admin, the first site and their admin membership, and sign in',
-        description: 'Open only while GET /v1/setup says `needsSetup`; afterwards (or for the loser of a race) 409 `setup_done`.',
+        description:
+          'Open only while GET /v1/setup says `needsSetup`; afterwards (or for the loser of a race) 409 `setup_done`. ' +
+          'A production server also wants `setupCode`, printed in its log at start (403 `setup_code_invalid`).',
         body: SetupSchema,
-        response: { 201: SetupDoneSchema, ...problemResponses(400, 409, 413, 415, 422) },
+        response: { 201: SetupDoneSchema, ...problemResponses(400, 403, 409, 413, 415, 422) },
       },
     },
     async (request, reply) => {

@@ -2,7 +2,12 @@ import { Type } from '@sinclair/typebox';
 import { SiteCreateSchema } from '../tenancy/site-schemas.js';
 
 export const SetupStatusSchema = Type.Object(
-  { needsSetup: Type.Boolean({ description: 'True while no super admin exists: POST /v1/setup is open' }) },
+  {
+    needsSetup: Type.Boolean({ description: 'True while no super admin exists: POST /v1/setup is open' }),
+    setupCodeRequired: Type.Boolean({
+      description: "Production servers also want the setup code printed in the server's log at start (`setupCode`)",
+    }),
+  },
   { additionalProperties: false },
 );
 
@@ -17,6 +22,7 @@ export const SetupSchema = Type.Object(
       { additionalProperties: false },
     ),
     site: Type.Object({ name: SiteCreateSchema.properties.name, slug: SiteCreateSchema.properties.slug }, { additionalProperties: false }),
+    setupCode: Type.Optional(Type.String({ maxLength: 64, description: 'Production: the code Admiral prints in its log while it has no administrator' })),
     cookie: Type.Optional(Type.Boolean({ description: 'Also set the HttpOnly session cookie (the console)' })),
   },
   { additionalProperties: false },

@@ -2,7 +2,7 @@ import type { Static } from '@sinclair/typebox';
 import { and, eq, ne, sql } from 'drizzle-orm';
 import type { AuditActor, AuditWriter } from '../../kernel/audit/writer.js';
 import type { Database, Tx } from '../../kernel/db/transaction.js';
-import { conflict } from '../../kernel/http/problem.js';
+import { conflict, forbidden } from '../../kernel/http/problem.js';
 import { memberships } from '../access/schema.js';
 import { deviceFingerprint, touchDevice } from '../identity/devices.js';
 import { assertAcceptablePassword } from '../identity/password-policy.js';
@@ -11,6 +11,7 @@ import type { IssuedTokens, SessionService } from '../identity/session-service.j
 import { publicUser, type UserService } from '../identity/user-service.js';
 import type { Site, SiteService } from '../tenancy/site-service.js';
 import type { SetupSchema } from './schemas.js';
+import { setupCodeMatches } from './setup-code.js';
 
 /** Serialises concurrent first-run setups: the second waits, then finds the admin and is refused. */
 const SETUP_LOCK = sql`SELECT pg_advisory_xact_lock(hashtext('admiral.first-run-setup'))`;
@@ -21,15 +22,22 @@ export interface SetupDone extends IssuedTokens {
 }
 
 /**
- * First run: while no super admin exists, anyone who can reach the server may create the first one, the
- * first site and the admin's membership of it, in one transaction. Afterwards it answers 409 for ever.
+ * First run: while no super admin exists, whoever can reach the server — and, in production, knows the setup
+ * code printed in its log — may create the first one, the first site and the admin's membership of it, in one
+ * transaction. Afterwards it answers 409 for ever.
  */
 export class SetupService {
   constructor(
     private readonly db: Database,
     private readonly audit: AuditWriter,
     private readonly services: { users: UserService; sites: SiteService; sessions: SessionService },
+    /** The code a caller must present (production), or null when none is asked for. */
+    private readonly setupCode: string | null,
   ) {}
+
+  get setupCodeRequired(): boolean {
+    return this.setupCode !== null;
+  }
 
   async needsSetup(tx: Tx): Promise<boolean> {
     const [admin] = await tx
@@ -41,6 +49,9 @@ export class SetupService {
   }
 
   async run(actor: AuditActor, input: Static<typeof SetupSchema>): Promise<SetupDone> {
+    if (this.setupCode !== null && !setupCodeMatches(this.setupCode, input.setupCode)) {
+      throw forbidden('setup_code_invalid', 'The setup code is missing or wrong: Admiral prints it in its log when it starts without an administrator.');
+    }
     assertAcceptablePassword(input.admin.password, [input.admin.email], '/admin/password');
     return this.db.asPlatform({}, async (tx) => {
       await tx.execute(SETUP_LOCK);
