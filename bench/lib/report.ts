@@ -1,6 +1,8 @@
 import type { Argon2Measurement } from './argon2-ceiling.js';
+import { checkAuthTarget, explainAuth, renderIdentity, summarizeAuth } from './identity-report.js';
 import type { Machine } from './machine.js';
 import type { Measurement, ScenarioId, ServerId } from './measure.js';
+import { disturbed, fmt, mark, ms3, pct, type Side, side, TARGETS, type TargetCheck } from './summary.js';
 
 export interface Settings {
   connections: number;
@@ -26,22 +28,6 @@ export interface ReportInput {
   argon2?: Argon2Measurement[];
 }
 
-/** One target's figures for one scenario, averaged over the rounds. */
-export interface Side {
-  reqPerSec: number;
-  p50: number;
-  p99: number;
-  cpuMsPerRequest: number;
-  postgresMsPerRequest: number;
-  serverCpuShare: number;
-  otherBusy: number;
-  failures: number;
-  /** Measurements averaged; `clean` when none of them shared the machine with other programs. */
-  used: number;
-  of: number;
-  clean: boolean;
-}
-
 export interface ScenarioSummary {
   scenario: ScenarioId;
   admiral: Side;
@@ -51,8 +37,6 @@ export interface ScenarioSummary {
   ratio: number;
   roundRatios: number[];
 }
-
-export const TARGETS = { listRatio: 0.8, createRatio: 0.6, listCpuMs: 1, authOverhead: 0.1 } as const;
 
 export const SCENARIO_TITLES: Record<ScenarioId, string> = {
   list: 'List 50 domains (GET)',
@@ -69,33 +53,6 @@ const SERVER_TITLES: Record<ServerId, string> = {
   'api-key': 'Admiral, API key',
 };
 
-const mean = (values: number[]) => {
-  const finite = values.filter(Number.isFinite);
-  return finite.length ? finite.reduce((a, b) => a + b, 0) / finite.length : Number.NaN;
-};
-
-/**
- * Averages a target's measurements, leaving out those taken while other programs used more than `threshold` of
- * the machine — unless every one of them was, in which case all are used and the side is marked unclean.
- */
-function side(all: Measurement[], threshold: number): Side {
-  const quiet = all.filter((m) => !(m.otherBusy > threshold));
-  const ms = quiet.length ? quiet : all;
-  return {
-    used: ms.length,
-    of: all.length,
-    clean: quiet.length > 0,
-    reqPerSec: mean(ms.map((m) => m.reqPerSec)),
-    p50: mean(ms.map((m) => m.p50)),
-    p99: mean(ms.map((m) => m.p99)),
-    cpuMsPerRequest: mean(ms.map((m) => m.serverCpuMsPerRequest)),
-    postgresMsPerRequest: mean(ms.map((m) => m.postgresCpuMsPerRequest)),
-    serverCpuShare: mean(ms.map((m) => m.serverCpuShare)),
-    otherBusy: mean(ms.map((m) => m.otherBusy)),
-    failures: ms.reduce((n, m) => n + m.non2xx + m.errors, 0),
-  };
-}
-
 export function summarize(measurements: Measurement[], scenario: ScenarioId, threshold: number): ScenarioSummary | undefined {
   const of = (server: ServerId) => measurements.filter((m) => m.scenario === scenario && m.server === server);
   const a = of('admiral');
@@ -110,24 +67,6 @@ export function summarize(measurements: Measurement[], scenario: ScenarioId, thr
     return ar && br ? ar.reqPerSec / br.reqPerSec : Number.NaN;
   });
   return { scenario, admiral, bare, bareTx: t.length ? side(t, threshold) : undefined, ratio: admiral.reqPerSec / bare.reqPerSec, roundRatios };
-}
-
-const fmt = (n: number, digits = 0) =>
-  Number.isFinite(n) ? n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }) : 'n/a';
-const pct = (n: number) => (Number.isFinite(n) ? `${fmt(n * 100, 0)} %` : 'n/a');
-const ms3 = (n: number) => `${fmt(n, 3)} ms`;
-const mark = (side: Side) => (side.clean ? '' : ' ⚠');
-const disturbed = (...sides: Side[]) =>
-  sides.every((side) => side.clean) ? '' : ' (Some of these figures come only from measurements disturbed by other programs — ⚠ below — and read low.)';
-
-export interface TargetCheck {
-  id: 'listRatio' | 'listCpu' | 'createRatio' | 'authOverhead';
-  name: string;
-  target: string;
-  measured: string;
-  met: boolean;
-  /** How far off, in words, when missed. */
-  shortfall: string;
 }
 
 export function checkTargets(list: ScenarioSummary | undefined, create: ScenarioSummary | undefined): TargetCheck[] {
@@ -159,39 +98,6 @@ export function checkTargets(list: ScenarioSummary | undefined, create: Scenario
   if (create) ratioCheck('createRatio', 'Audited create vs bare insert', create, TARGETS.createRatio);
   return checks;
 }
-
-/** The `auth` scenario: the same list as the fixed principal, as a session and as an API key. */
-export interface AuthSummary {
-  fixed: Side;
-  session: Side;
-  apiKey: Side;
-  /** 1 − resolved req/s ÷ fixed req/s (what resolving the caller costs in throughput). */
-  sessionOverhead: number;
-  apiKeyOverhead: number;
-}
-
-export function summarizeAuth(measurements: Measurement[], threshold: number): AuthSummary | undefined {
-  const of = (server: ServerId) => measurements.filter((m) => m.scenario === 'auth' && m.server === server);
-  const [f, se, k] = [of('admiral'), of('session'), of('api-key')];
-  if (!f.length || !se.length || !k.length) return undefined;
-  const [fixed, session, apiKey] = [side(f, threshold), side(se, threshold), side(k, threshold)];
-  return { fixed, session, apiKey, sessionOverhead: 1 - session.reqPerSec / fixed.reqPerSec, apiKeyOverhead: 1 - apiKey.reqPerSec / fixed.reqPerSec };
-}
-
-export function checkAuthTarget(auth: AuthSummary): TargetCheck {
-  const worst = Math.max(auth.sessionOverhead, auth.apiKeyOverhead);
-  const met = worst <= TARGETS.authOverhead;
-  return {
-    id: 'authOverhead',
-    name: 'Resolving the caller (session, API key) vs a fixed principal',
-    target: `≤ ${pct(TARGETS.authOverhead)} slower`,
-    measured: `session ${signedPct(auth.sessionOverhead)}, API key ${signedPct(auth.apiKeyOverhead)}`,
-    met,
-    shortfall: met ? '' : `${pct(worst - TARGETS.authOverhead)} over`,
-  };
-}
-
-const signedPct = (n: number) => (Number.isFinite(n) ? `${n < 0 ? '−' : ''}${fmt(Math.abs(n) * 100, 1)} %` : 'n/a');
 
 /**
  * Why a target was missed. The first paragraphs are computed from this run; the last states what profiling and
@@ -368,66 +274,4 @@ export function renderResults(input: ReportInput): string {
   );
   out.push('');
   return out.join('\n');
-}
-
-function explainAuth(auth: AuthSummary): string {
-  const extra = (v: Side) =>
-    `${ms3(v.cpuMsPerRequest - auth.fixed.cpuMsPerRequest)} of Node CPU and ${ms3(v.postgresMsPerRequest - auth.fixed.postgresMsPerRequest)} of PostgreSQL CPU`;
-  return (
-    `Resolving a session adds ${extra(auth.session)} per request, an API key ${extra(auth.apiKey)}: a resolving query (the ` +
-    'definer function) on its own pooled connection before the tenant transaction begins — a pool checkout, a round trip and its parse/serialize work ' +
-    'on both sides — where a fixed principal costs a Map lookup. Check that AUTH_CACHE_SECONDS is not 0 (README “Findings”). See “Identity” below.' +
-    disturbed(auth.fixed, auth.session, auth.apiKey)
-  );
-}
-
-/** The identity scenarios: sign-in against its argon2 ceiling, and what resolving the caller costs a list. */
-function renderIdentity(measurements: Measurement[], argon2: Argon2Measurement[], auth: AuthSummary | undefined, threshold: number): string[] {
-  const signIns = measurements.filter((m) => m.scenario === 'sign-in' && m.server === 'admiral');
-  if (!signIns.length && !auth) return [];
-  const out: string[] = ['## Identity', ''];
-  if (signIns.length) {
-    const signIn = side(signIns, threshold);
-    // Like side(): leave out windows other programs shared, unless all were.
-    const quietCeilings = argon2.filter((m) => !(m.otherBusy > threshold));
-    const ceilings = quietCeilings.length ? quietCeilings : argon2;
-    const ceiling = mean(ceilings.map((m) => m.hashesPerSecond));
-    const ceilingCpu = mean(ceilings.map((m) => m.cpuMicros / 1000 / m.hashes));
-    out.push(
-      '| sign-in | req/s | p50 / p99 | Node CPU per request | PostgreSQL CPU per request |',
-      '|---|---:|---:|---:|---:|',
-      `| Admiral: POST /v1/auth/sign-in (argon2id verify, session, device, audit row) | ${fmt(signIn.reqPerSec, 1)}${mark(signIn)} | ` +
-        `${fmt(signIn.p50, 0)} / ${fmt(signIn.p99, 0)} ms | ${ms3(signIn.cpuMsPerRequest)} | ${ms3(signIn.postgresMsPerRequest)} |`,
-      `| ceiling: argon2id verifications alone, 2 at a time (hashes/s) | ${fmt(ceiling, 1)}${quietCeilings.length ? '' : ' ⚠'} | — | ${ms3(ceilingCpu)} | — |`,
-      '',
-      `Admiral signs in at **${fmt(signIn.reqPerSec / ceiling, 2)}×** of the argon2 ceiling measured in the same run (per round: ` +
-        `${argon2.map((m) => `${fmt(m.hashesPerSecond, 1)} hashes/s, other programs ${pct(m.otherBusy)}`).join('; ')}). The ceiling runs the kernel’s verifyPassword ` +
-        '(@node-rs/argon2, m = 19 MiB, t = 2, p = 1, Admiral’s cap of two hashes at once) in a process of its own with nothing else: ' +
-        'sign-in throughput is hashes per second, and the rest of the request (two transactions, the session row, the audit row) costs the difference.',
-      '',
-    );
-  }
-  if (auth) {
-    out.push(
-      '| list 50 domains as | req/s | p50 / p99 | Node CPU/req | PostgreSQL CPU/req | slower than fixed (req/s) | more Node CPU than fixed |',
-      '|---|---:|---:|---:|---:|---:|---:|',
-    );
-    const row = (name: string, v: Side, overhead: number | undefined) =>
-      `| ${name} | ${fmt(v.reqPerSec)}${mark(v)} | ${fmt(v.p50, 1)} / ${fmt(v.p99, 1)} ms | ${ms3(v.cpuMsPerRequest)} | ${ms3(v.postgresMsPerRequest)} | ` +
-      `${overhead === undefined ? '—' : signedPct(overhead)} | ${overhead === undefined ? '—' : signedPct(v.cpuMsPerRequest / auth.fixed.cpuMsPerRequest - 1)} |`;
-    out.push(
-      row('a fixed principal (static bearer token)', auth.fixed, undefined),
-      row('a session (bearer session token)', auth.session, auth.sessionOverhead),
-      row('an API key', auth.apiKey, auth.apiKeyOverhead),
-      '',
-      'The same route, page and permissions three ways: the fixed token maps to a principal in memory; the session token and the API key are ' +
-        'resolved by Admiral’s identity resolver (a SECURITY DEFINER function on its own pooled connection, returning the caller’s permissions ' +
-        'on the site; last_seen_at / last_used_at written at most once a minute), and the resolved caller is reused for AUTH_CACHE_SECONDS ' +
-        '(default 2 s; database triggers announce every revocation on commit and each process drops what it names), so each credential is ' +
-        'resolved a few times per measurement rather than on every request. The seeded user’s role and ' +
-        'the key grant exactly what the fixed principal holds.',
-      '',
-    );
-  }
-  return out;
 }

@@ -42,12 +42,12 @@ export class RuleMemberships {
    * revoked gets nothing back this way: a revocation sticks. Null when nothing was granted.
    */
   async grantFirst(tx: Tx, siteId: string, actor: AuditActor, userId: string, roleKey: string): Promise<Membership | null> {
-    const [any] = await tx
+    const [earlier] = await tx
       .select({ id: memberships.id })
       .from(memberships)
       .where(and(eq(memberships.userId, userId), ...ofSite(memberships.siteId, siteId)))
       .limit(1);
-    if (any) return null;
+    if (earlier) return null;
     return this.memberships.grant(tx, siteId, actor, RULE_AUTHORITY, { userId, role: roleKey });
   }
 }
