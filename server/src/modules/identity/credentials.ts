@@ -9,7 +9,8 @@ export type Credential = { kind: 'session'; token: string; viaCookie: boolean } 
 const SESSION_TOKEN = /^adms_[A-Za-z0-9_-]{43}$/;
 const API_KEY = /^admk_([a-z0-9]{12})_[A-Za-z0-9_-]{43}$/;
 
-function cookieValue(header: string | undefined, name: string): string | undefined {
+/** One cookie's value from a Cookie header. */
+export function cookieValue(header: string | undefined, name: string): string | undefined {
   if (!header) return undefined;
   for (const part of header.split(';')) {
     const index = part.indexOf('=');

@@ -29,7 +29,7 @@ import { verificationRoutes } from './verification-routes.js';
 import { VerificationService } from './verification-service.js';
 
 export { AuthService, accountRefusal, invalidCredentials, type SignedIn, type VouchedBy } from './auth-service.js';
-export { sessionCookie } from './credentials.js';
+export { cookieValue, sessionCookie } from './credentials.js';
 export { deviceFingerprint } from './devices.js';
 export { emailNotConfirmed } from './email-confirmation.js';
 export { ExternalAccounts, type ProviderTokens } from './external-accounts.js';

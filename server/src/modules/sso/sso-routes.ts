@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AdmiralApp } from '../../kernel/http/app-types.js';
 import { problemResponses } from '../../kernel/http/problem.js';
-import { SESSION_POLICY, sessionCookie } from '../identity/index.js';
+import { cookieValue, SESSION_POLICY, sessionCookie } from '../identity/index.js';
 import { type ProviderAddress, signInErrorPath, twoFactorPath } from './flow-paths.js';
 import { SsoFlowError } from './oidc-client.js';
 import { SLUG_PATTERN } from './provider-schemas.js';
@@ -15,13 +15,7 @@ const tags = ['Single sign-on'];
 const FLOW_COOKIE = '__Host-admiral_sso';
 const flowCookie = (value: string) => `${FLOW_COOKIE}=${value}; Path=/; HttpOnly; Secure; SameSite=Lax; Max-Age=${SIGN_IN_STATE_SECONDS}`;
 
-function flowCookieOf(request: FastifyRequest): string | undefined {
-  for (const part of (request.headers.cookie ?? '').split(';')) {
-    const index = part.indexOf('=');
-    if (index > 0 && part.slice(0, index).trim() === FLOW_COOKIE) return part.slice(index + 1).trim();
-  }
-  return undefined;
-}
+const flowCookieOf = (request: FastifyRequest) => cookieValue(request.headers.cookie, FLOW_COOKIE);
 
 const Redirected = Type.Null({ description: 'A redirect (Location): to the provider, back to the console, or to its sign-in page with ?sso_error=<code>' });
 const FlowParams = Type.Object({ slug: Type.String({ pattern: SLUG_PATTERN }) });
