@@ -5,10 +5,13 @@ import type { ModuleDefinition } from '../kernel/module.js';
 import { systemModule } from '../kernel/system-module.js';
 import { accessModule } from './access/index.js';
 import { auditModule } from './audit/index.js';
+import { cmsModule } from './cms/index.js';
 import { identityModule } from './identity/index.js';
+import { mediaModule } from './media/index.js';
 import { setupModule } from './setup/index.js';
 import { ssoModule } from './sso/index.js';
 import { tenancyModule } from './tenancy/index.js';
+import { workflowsModule } from './workflows/index.js';
 
 /** The module list, in dependency order. A new module is one line here. */
 export function createModules(dependencies: { hostRouter?: HostRouter; mailer?: Mailer }): ModuleDefinition[] {
@@ -18,6 +21,7 @@ export function createModules(dependencies: { hostRouter?: HostRouter; mailer?: 
   modules.push(auditModule());
   modules.push(ssoModule());
   modules.push(setupModule());
+  modules.push(mediaModule(), workflowsModule(), cmsModule());
   return modules;
 }
 
