@@ -64,7 +64,7 @@ export async function startAdmiral(options: StartOptions): Promise<Admiral> {
   const metrics = new Metrics({ main: pool });
   const hostRouter = new HostRouter(db);
   const mailer = new Mailer({ smtpUrl: config.smtpUrl, from: config.mailFrom });
-  const modules = createModules({ hostRouter, mailer });
+  const modules = createModules({ hostRouter, mailer, config });
   const jobs = new JobQueue({
     runtimeUrl: target.runtimeUrl,
     definitions: jobDefinitions(modules),

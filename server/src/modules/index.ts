@@ -1,3 +1,4 @@
+import type { Config } from '../config.js';
 import type { HostRouter } from '../kernel/http/host-routing.js';
 import type { JobDefinition } from '../kernel/jobs/queue.js';
 import type { Mailer } from '../kernel/mail/mailer.js';
@@ -11,17 +12,18 @@ import { mediaModule } from './media/index.js';
 import { setupModule } from './setup/index.js';
 import { ssoModule } from './sso/index.js';
 import { tenancyModule } from './tenancy/index.js';
-import { workflowsModule } from './workflows/index.js';
+import { WorkflowEngine, workflowsModule } from './workflows/index.js';
 
 /** The module list, in dependency order. A new module is one line here. */
-export function createModules(dependencies: { hostRouter?: HostRouter; mailer?: Mailer }): ModuleDefinition[] {
+export function createModules(dependencies: { hostRouter?: HostRouter; mailer?: Mailer; config?: Config }): ModuleDefinition[] {
   const modules: ModuleDefinition[] = [];
   modules.push(systemModule({ modules: () => modules, mailer: dependencies.mailer }), tenancyModule(dependencies.hostRouter), identityModule());
   modules.push(accessModule({ modules: () => modules }));
   modules.push(auditModule());
   modules.push(ssoModule());
   modules.push(setupModule());
-  modules.push(mediaModule(), workflowsModule(), cmsModule());
+  const workflows = new WorkflowEngine();
+  modules.push(mediaModule({ config: dependencies.config }), workflowsModule(workflows), cmsModule({ workflows }));
   return modules;
 }
 

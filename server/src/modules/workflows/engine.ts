@@ -1,0 +1,2 @@
+/** Placeholder: the workflows helper replaces this file with the approval engine (see docs/content.md). */
+export class WorkflowEngine {}
