@@ -32,8 +32,11 @@ export interface SystemRoleSpec {
   grants: readonly GrantRule[];
 }
 
-/** Modules whose permissions administer sites, people, access and the record of it rather than a site's content. */
-export const ADMINISTRATIVE_MODULES: ReadonlySet<string> = new Set(['system', 'tenancy', 'access', 'identity', 'audit', 'sso']);
+/**
+ * Modules whose permissions administer sites, people, access and the record of it rather than a site's content.
+ * Workflows are among them: who may change the approval rules is not for the people the rules bind.
+ */
+export const ADMINISTRATIVE_MODULES: ReadonlySet<string> = new Set(['system', 'tenancy', 'access', 'identity', 'audit', 'sso', 'workflows']);
 
 /**
  * The system roles, least to most powerful. Their permissions are computed from the catalog on every
@@ -45,23 +48,33 @@ export const SYSTEM_ROLES: readonly SystemRoleSpec[] = [
   {
     key: 'author',
     name: 'Author',
-    description: 'Reads content; creates and edits their own',
+    description: 'Reads content; creates, edits, uploads and deletes their own',
     assignable: true,
     grants: [
       { match: '*.read', content: true },
       { match: '*.create', content: true, own: true },
       { match: '*.update', content: true, own: true },
+      { match: '*.upload', content: true, own: true },
+      { match: '*.delete', content: true, own: true },
+      { match: 'workflows.read' },
+      { match: 'approvals.read' },
     ],
   },
   {
     key: 'editor',
     name: 'Editor',
-    description: 'Reads, creates and edits all content',
+    description: 'Reads, creates, edits, reviews and publishes all content',
     assignable: true,
     grants: [
       { match: '*.read', content: true },
       { match: '*.create', content: true },
       { match: '*.update', content: true },
+      { match: '*.upload', content: true },
+      { match: '*.delete', content: true },
+      { match: '*.review', content: true },
+      { match: '*.publish', content: true },
+      { match: 'workflows.read' },
+      { match: 'approvals.read' },
     ],
   },
   {

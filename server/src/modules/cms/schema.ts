@@ -13,8 +13,7 @@ export const REVIEW_DECISIONS = ['approve', 'reject', 'request_changes'] as cons
 export const TEMPLATE_CONTENT_TYPES = ['article', 'page'] as const;
 
 const SLUG_CHECK = (column: unknown): SQL => sql`${column} ~ '^[a-z0-9](?:[a-z0-9-]{0,198}[a-z0-9])?$'`;
-const STATUS_CHECK = (column: unknown): SQL =>
-  sql`${column} in ('draft', 'in_review', 'changes_requested', 'approved', 'scheduled', 'published', 'archived')`;
+const STATUS_CHECK = (column: unknown): SQL => sql`${column} in ('draft', 'in_review', 'changes_requested', 'approved', 'scheduled', 'published', 'archived')`;
 
 export const categories = tenantTable(
   'categories',
@@ -23,7 +22,11 @@ export const categories = tenantTable(
     slug: text('slug').notNull(),
     description: text('description'),
   },
-  (t) => [unique('categories_id_site_id_key').on(t.id, t.siteId), uniqueIndex('categories_site_slug_key').on(t.siteId, t.slug), check('categories_slug_check', SLUG_CHECK(t.slug))],
+  (t) => [
+    unique('categories_id_site_id_key').on(t.id, t.siteId),
+    uniqueIndex('categories_site_slug_key').on(t.siteId, t.slug),
+    check('categories_slug_check', SLUG_CHECK(t.slug)),
+  ],
 );
 
 export const tags = tenantTable(
@@ -32,7 +35,11 @@ export const tags = tenantTable(
     name: text('name').notNull(),
     slug: text('slug').notNull(),
   },
-  (t) => [unique('tags_id_site_id_key').on(t.id, t.siteId), uniqueIndex('tags_site_slug_key').on(t.siteId, t.slug), check('tags_slug_check', SLUG_CHECK(t.slug))],
+  (t) => [
+    unique('tags_id_site_id_key').on(t.id, t.siteId),
+    uniqueIndex('tags_site_slug_key').on(t.siteId, t.slug),
+    check('tags_slug_check', SLUG_CHECK(t.slug)),
+  ],
 );
 
 /** Seed 002 CONTENT_TEMPLATES: a starting point for a new article or page; usage_count counts the starts. */
@@ -141,22 +148,20 @@ export const articleCategories = tenantTable(
   { articleId: uuid('article_id').notNull(), categoryId: uuid('category_id').notNull() },
   (t) => [
     foreignKey({ name: 'article_categories_article_fk', columns: [t.articleId, t.siteId], foreignColumns: [articles.id, articles.siteId] }).onDelete('cascade'),
-    foreignKey({ name: 'article_categories_category_fk', columns: [t.categoryId, t.siteId], foreignColumns: [categories.id, categories.siteId] }).onDelete('cascade'),
+    foreignKey({ name: 'article_categories_category_fk', columns: [t.categoryId, t.siteId], foreignColumns: [categories.id, categories.siteId] }).onDelete(
+      'cascade',
+    ),
     uniqueIndex('article_categories_pair_key').on(t.articleId, t.categoryId),
     index('article_categories_category_idx').on(t.categoryId),
   ],
 );
 
-export const articleTags = tenantTable(
-  'article_tags',
-  { articleId: uuid('article_id').notNull(), tagId: uuid('tag_id').notNull() },
-  (t) => [
-    foreignKey({ name: 'article_tags_article_fk', columns: [t.articleId, t.siteId], foreignColumns: [articles.id, articles.siteId] }).onDelete('cascade'),
-    foreignKey({ name: 'article_tags_tag_fk', columns: [t.tagId, t.siteId], foreignColumns: [tags.id, tags.siteId] }).onDelete('cascade'),
-    uniqueIndex('article_tags_pair_key').on(t.articleId, t.tagId),
-    index('article_tags_tag_idx').on(t.tagId),
-  ],
-);
+export const articleTags = tenantTable('article_tags', { articleId: uuid('article_id').notNull(), tagId: uuid('tag_id').notNull() }, (t) => [
+  foreignKey({ name: 'article_tags_article_fk', columns: [t.articleId, t.siteId], foreignColumns: [articles.id, articles.siteId] }).onDelete('cascade'),
+  foreignKey({ name: 'article_tags_tag_fk', columns: [t.tagId, t.siteId], foreignColumns: [tags.id, tags.siteId] }).onDelete('cascade'),
+  uniqueIndex('article_tags_pair_key').on(t.articleId, t.tagId),
+  index('article_tags_tag_idx').on(t.tagId),
+]);
 
 /**
  * Seed 004 pages: the page's identity and workflow state; its content lives in page_versions. `search_vector`

@@ -62,7 +62,9 @@ export const mediaStorage = tenantTable(
     cdnUrl: text('cdn_url'),
   },
   (t) => [
-    foreignKey({ name: 'media_storage_asset_fk', columns: [t.mediaAssetId, t.siteId], foreignColumns: [mediaAssets.id, mediaAssets.siteId] }).onDelete('cascade'),
+    foreignKey({ name: 'media_storage_asset_fk', columns: [t.mediaAssetId, t.siteId], foreignColumns: [mediaAssets.id, mediaAssets.siteId] }).onDelete(
+      'cascade',
+    ),
     uniqueIndex('media_storage_asset_key').on(t.mediaAssetId),
     uniqueIndex('media_storage_provider_key').on(t.provider, sql`coalesce(${t.bucket}, '')`, t.storageKey),
     check('media_storage_provider_check', sql`${t.provider} in ('local', 's3')`),
@@ -85,7 +87,9 @@ export const mediaDerivatives = tenantTable(
     cdnUrl: text('cdn_url'),
   },
   (t) => [
-    foreignKey({ name: 'media_derivatives_asset_fk', columns: [t.mediaAssetId, t.siteId], foreignColumns: [mediaAssets.id, mediaAssets.siteId] }).onDelete('cascade'),
+    foreignKey({ name: 'media_derivatives_asset_fk', columns: [t.mediaAssetId, t.siteId], foreignColumns: [mediaAssets.id, mediaAssets.siteId] }).onDelete(
+      'cascade',
+    ),
     uniqueIndex('media_derivatives_asset_variant_key').on(t.mediaAssetId, t.variant),
     check('media_derivatives_variant_check', sql`${t.variant} ~ '^[a-z0-9][a-z0-9_-]{0,39}$'`),
     check('media_derivatives_bytes_check', sql`${t.bytes} >= 0`),

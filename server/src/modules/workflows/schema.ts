@@ -83,7 +83,11 @@ export const approvalActions = tenantTable(
     actionedAt: timestampColumn('actioned_at').notNull().default(sql`now()`),
   },
   (t) => [
-    foreignKey({ name: 'approval_actions_request_fk', columns: [t.approvalRequestId, t.siteId], foreignColumns: [approvalRequests.id, approvalRequests.siteId] }).onDelete('cascade'),
+    foreignKey({
+      name: 'approval_actions_request_fk',
+      columns: [t.approvalRequestId, t.siteId],
+      foreignColumns: [approvalRequests.id, approvalRequests.siteId],
+    }).onDelete('cascade'),
     index('approval_actions_request_idx').on(t.approvalRequestId, t.id),
     uniqueIndex('approval_actions_one_approval_per_step').on(t.approvalRequestId, t.stepNumber, t.actionedBy).where(sql`action = 'approve'`),
     check('approval_actions_action_check', sql`${t.action} in ('approve', 'reject', 'request_changes', 'comment')`),
