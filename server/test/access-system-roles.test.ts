@@ -25,7 +25,13 @@ const CATALOG: CatalogPermission[] = [
   entry('sessions.revoke', 'identity'),
   entry('sessions.read', 'identity'),
   ...crud('pages', 'content', true),
+  entry('pages.review', 'content'),
+  entry('pages.publish', 'content'),
   ...crud('media', 'content'),
+  entry('media.upload', 'content', { ownable: true }),
+  entry('workflows.read', 'workflows'),
+  entry('workflows.create', 'workflows'),
+  entry('approvals.read', 'workflows'),
   entry('moderation.queue.read', 'moderation'),
   entry('moderation.decide', 'moderation'),
   entry('audit.read', 'audit'),
@@ -55,15 +61,48 @@ describe('system roles: default permissions computed from the catalog', () => {
   const expected: Array<[string, string[]]> = [
     ['guest', []],
     ['registered', []],
-    // Content reads; create/update limited to own rows, and only where the resource records an owner (pages, not media).
-    ['author', ['media.read', 'moderation.queue.read', 'pages.create:own', 'pages.read', 'pages.update:own']],
-    ['editor', ['media.create', 'media.read', 'media.update', 'moderation.queue.read', 'pages.create', 'pages.read', 'pages.update']],
+    // Content reads; create/update/upload/delete limited to own rows, and only where the permission records an
+    // owner (pages and uploads, not media.delete here); workflow rules readable, never writable.
+    [
+      'author',
+      [
+        'approvals.read',
+        'media.read',
+        'media.upload:own',
+        'moderation.queue.read',
+        'pages.create:own',
+        'pages.delete:own',
+        'pages.read',
+        'pages.update:own',
+        'workflows.read',
+      ],
+    ],
+    [
+      'editor',
+      [
+        'approvals.read',
+        'media.create',
+        'media.delete',
+        'media.read',
+        'media.update',
+        'media.upload',
+        'moderation.queue.read',
+        'pages.create',
+        'pages.delete',
+        'pages.publish',
+        'pages.read',
+        'pages.review',
+        'pages.update',
+        'workflows.read',
+      ],
+    ],
     ['moderator', ['media.read', 'moderation.decide', 'moderation.queue.read', 'pages.read']],
     ['support', ['sessions.read', 'sessions.revoke', 'users.read']],
     [
       'analyst',
       [
         'api-keys.read',
+        'approvals.read',
         'audit.export',
         'audit.read',
         'domains.read',
@@ -75,6 +114,7 @@ describe('system roles: default permissions computed from the catalog', () => {
         'sessions.read',
         'sites.read',
         'users.read',
+        'workflows.read',
       ],
     ],
     ['admin', [...siteKeys].sort()],
@@ -96,7 +136,10 @@ describe('system roles: default permissions computed from the catalog', () => {
     for (const key of ['author', 'editor', 'moderator']) {
       const granted = systemRoleGrants(role(key), CATALOG);
       for (const grant of granted) {
-        expect(['tenancy', 'access', 'identity', 'audit'], `${key} ${grant.key}`).not.toContain(CATALOG.find((p) => p.key === grant.key)?.module);
+        // Workflow rules are administrative too; authors and editors may only read them (and the approval inbox).
+        const readableWorkflowKeys = ['workflows.read', 'approvals.read'];
+        const administrative = ['tenancy', 'access', 'identity', 'audit', ...(readableWorkflowKeys.includes(grant.key) ? [] : ['workflows'])];
+        expect(administrative, `${key} ${grant.key}`).not.toContain(CATALOG.find((p) => p.key === grant.key)?.module);
       }
     }
   });
