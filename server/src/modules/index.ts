@@ -23,7 +23,7 @@ export function createModules(dependencies: { hostRouter?: HostRouter; mailer?: 
   modules.push(ssoModule());
   modules.push(setupModule());
   const workflows = new WorkflowEngine();
-  modules.push(mediaModule({ config: dependencies.config }), workflowsModule(workflows), cmsModule({ workflows }));
+  modules.push(mediaModule({ config: dependencies.config }), workflowsModule(workflows, { modules: () => modules }), cmsModule({ workflows }));
   return modules;
 }
 
