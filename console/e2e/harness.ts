@@ -67,11 +67,14 @@ export interface ConsoleUnderTest {
   stop(): Promise<void>;
 }
 
-/** `env`: extra configuration for the Admiral under test (e.g. `PUBLIC_URL`, which single sign-on needs). */
-export async function startConsole(options: { env?: Record<string, string> } = {}): Promise<ConsoleUnderTest> {
+/**
+ * `env`: extra configuration for the Admiral under test (e.g. `PUBLIC_URL`, which single sign-on needs);
+ * `work`: run background jobs in it (media derivatives, scheduled publishing).
+ */
+export async function startConsole(options: { env?: Record<string, string>; work?: boolean } = {}): Promise<ConsoleUnderTest> {
   await ensureConsoleBuilt();
   if (!existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM}: run scripts/ensure-chromium.sh (apt-get install chromium) or set CHROMIUM_PATH`);
-  const admiral = await startTestAdmiral({ env: { ...NO_RATE_LIMITS, ...options.env } });
+  const admiral = await startTestAdmiral({ env: { ...NO_RATE_LIMITS, ...options.env }, work: options.work });
   const baseUrl = await admiral.listen();
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
   const contexts: BrowserContext[] = [];

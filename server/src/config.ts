@@ -36,6 +36,39 @@ export interface Config {
   smtpUrl: string | undefined;
   /** The From of outgoing mail. */
   mailFrom: string;
+  /** The media library: where files are kept and what an upload may be. */
+  media: MediaConfig;
+}
+
+/** S3-compatible object storage for media (MEDIA_STORAGE=s3). */
+export interface MediaS3Config {
+  /** Unset: AWS's own endpoint for the region. */
+  endpoint: string | undefined;
+  region: string;
+  bucket: string;
+  /** Both or neither; neither: the SDK's default credential chain (environment, instance role). */
+  accessKeyId: string | undefined;
+  secretAccessKey: string | undefined;
+  /** `host/bucket/key` addressing (most S3-compatible servers) instead of `bucket.host/key`. */
+  forcePathStyle: boolean;
+}
+
+export interface MediaConfig {
+  storage: 'local' | 's3';
+  /** Local storage's files, and the staging area of uploads in progress (both drivers). */
+  dir: string;
+  maxBytes: number;
+  /** MIME types (`image/png`) or wildcards (`image/*`) an upload may be. */
+  allowedTypes: string[];
+  /** Largest image (width × height) read or processed: bigger ones are refused as image bombs. */
+  maxPixels: number;
+  /** Widths of the resized derivatives, ascending. */
+  derivativeWidths: number[];
+  /** Days a soft-deleted asset is kept before the purge job removes it. */
+  retentionDays: number;
+  /** Public base URL in front of the stored objects (a CDN); public assets get `<cdnUrl>/<storage key>`. */
+  cdnUrl: string | undefined;
+  s3: MediaS3Config | undefined;
 }
 
 export class ConfigError extends Error {
@@ -50,7 +83,7 @@ export class ConfigError extends Error {
 
 type Source = Record<string, string | undefined>;
 
-const SECRET_VARIABLES = new Set(['DATABASE_URL', 'DATABASE_RUNTIME_URL', 'ADMIRAL_SECRET', 'REDIS_URL', 'ADMIRAL_SMTP_URL']);
+const SECRET_VARIABLES = new Set(['DATABASE_URL', 'DATABASE_RUNTIME_URL', 'ADMIRAL_SECRET', 'REDIS_URL', 'ADMIRAL_SMTP_URL', 'S3_SECRET_ACCESS_KEY']);
 
 /** Never echo secrets back in an error message. */
 function shown(name: string, value: string): string {
@@ -169,6 +202,87 @@ function origins(src: Source, name: string): string[] {
   });
 }
 
+/** SVG is left out on purpose: it can carry script, so a site opts in knowingly (it is always served as an attachment). */
+export const DEFAULT_MEDIA_TYPES =
+  'image/jpeg image/png image/gif image/webp image/avif application/pdf video/mp4 video/webm audio/mpeg audio/ogg audio/wav text/plain text/csv'.split(' ');
+
+function mediaTypes(src: Source, name: string): string[] {
+  const raw = src[name];
+  if (raw === undefined || raw.trim() === '') return [...DEFAULT_MEDIA_TYPES];
+  return raw.split(',').map((entry) => {
+    const type = entry.trim().toLowerCase();
+    if (!/^[a-z0-9][a-z0-9!#$&^_.+-]*\/(?:\*|[a-z0-9][a-z0-9!#$&^_.+-]*)$/.test(type)) {
+      throw new ConfigError(name, `${JSON.stringify(entry.trim())} is not a MIME type; expected a comma-separated list like image/*,application/pdf`);
+    }
+    return type;
+  });
+}
+
+function widths(src: Source, name: string, fallback: number[]): number[] {
+  const raw = src[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const expected = 'expected a comma-separated list of up to 10 widths from 16 to 8192, like 320,768,1280';
+  const values = raw.split(',').map((entry) => {
+    const text = entry.trim();
+    const value = Number(text);
+    if (!/^\d+$/.test(text) || value < 16 || value > 8192) throw new ConfigError(name, `${JSON.stringify(text)} is not a width; ${expected}`);
+    return value;
+  });
+  if (values.length > 10) throw new ConfigError(name, `names ${values.length} widths; ${expected}`);
+  return [...new Set(values)].sort((a, b) => a - b);
+}
+
+function httpUrl(src: Source, name: string, example: string): string | undefined {
+  const raw = src[name];
+  if (raw === undefined || raw === '') return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(name, `${shown(name, raw)} is not a URL; expected e.g. ${example}`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(name, `uses protocol "${url.protocol}"; expected e.g. ${example}`);
+  return raw.replace(/\/+$/, '');
+}
+
+function mediaS3(src: Source, storage: MediaConfig['storage']): MediaS3Config | undefined {
+  const bucket = src.S3_BUCKET?.trim() || undefined;
+  if (storage !== 's3') return undefined;
+  if (!bucket) throw new ConfigError('S3_BUCKET', 'is missing; expected the bucket name when MEDIA_STORAGE=s3');
+  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) {
+    throw new ConfigError('S3_BUCKET', `${JSON.stringify(bucket)} is not a bucket name; expected 3–63 lower-case letters, digits, dots and hyphens`);
+  }
+  const accessKeyId = src.S3_ACCESS_KEY_ID || undefined;
+  const secretAccessKey = src.S3_SECRET_ACCESS_KEY || undefined;
+  if (accessKeyId && !secretAccessKey) throw new ConfigError('S3_SECRET_ACCESS_KEY', 'is missing; expected it beside S3_ACCESS_KEY_ID (or neither)');
+  if (secretAccessKey && !accessKeyId) throw new ConfigError('S3_ACCESS_KEY_ID', 'is missing; expected it beside S3_SECRET_ACCESS_KEY (or neither)');
+  const region = src.S3_REGION?.trim() || 'us-east-1';
+  if (!/^[a-z0-9-]{1,64}$/.test(region)) throw new ConfigError('S3_REGION', `${JSON.stringify(region)} is not a region; expected e.g. us-east-1`);
+  return {
+    endpoint: httpUrl(src, 'S3_ENDPOINT', 'https://s3.example.com or http://127.0.0.1:9000'),
+    region,
+    bucket,
+    accessKeyId,
+    secretAccessKey,
+    forcePathStyle: boolean(src, 'S3_FORCE_PATH_STYLE', false),
+  };
+}
+
+function mediaConfig(src: Source, cwd: string, dataDir: string): MediaConfig {
+  const storage = oneOf(src, 'MEDIA_STORAGE', ['local', 's3'] as const, 'local');
+  return {
+    storage,
+    dir: src.MEDIA_DIR ? path.resolve(cwd, src.MEDIA_DIR) : path.join(dataDir, 'media'),
+    maxBytes: integer(src, 'MEDIA_MAX_BYTES', 50 * 1024 * 1024, 1, 5 * 1024 ** 3),
+    allowedTypes: mediaTypes(src, 'MEDIA_ALLOWED_TYPES'),
+    maxPixels: integer(src, 'MEDIA_MAX_PIXELS', 40_000_000, 1, 1_000_000_000),
+    derivativeWidths: widths(src, 'MEDIA_DERIVATIVE_WIDTHS', [320, 768, 1280]),
+    retentionDays: integer(src, 'MEDIA_RETENTION_DAYS', 30, 0, 3650),
+    cdnUrl: httpUrl(src, 'MEDIA_CDN_URL', 'https://cdn.example.com/media'),
+    s3: mediaS3(src, storage),
+  };
+}
+
 function readConfigFile(file: string): Source {
   let text: string;
   try {
@@ -198,6 +312,10 @@ function readConfigFile(file: string): Source {
   return out;
 }
 
+const MEDIA_VARIABLES =
+  'MEDIA_STORAGE MEDIA_DIR MEDIA_MAX_BYTES MEDIA_ALLOWED_TYPES MEDIA_MAX_PIXELS MEDIA_DERIVATIVE_WIDTHS MEDIA_RETENTION_DAYS MEDIA_CDN_URL'.split(' ');
+const S3_VARIABLES = 'S3_ENDPOINT S3_REGION S3_BUCKET S3_ACCESS_KEY_ID S3_SECRET_ACCESS_KEY S3_FORCE_PATH_STYLE'.split(' ');
+
 export const KNOWN_VARIABLES = [
   'NODE_ENV',
   'HOST',
@@ -222,6 +340,8 @@ export const KNOWN_VARIABLES = [
   'AUTH_CACHE_SECONDS',
   'ADMIRAL_SMTP_URL',
   'ADMIRAL_MAIL_FROM',
+  ...MEDIA_VARIABLES,
+  ...S3_VARIABLES,
 ];
 
 export function loadConfig(env: Source = process.env, cwd = process.cwd()): Config {
@@ -247,6 +367,7 @@ export function loadConfig(env: Source = process.env, cwd = process.cwd()): Conf
       throw new ConfigError('PUBLIC_URL', `${JSON.stringify(publicUrl)} is not a URL; expected e.g. https://admin.example.com`);
     }
   }
+  const dataDir = path.resolve(cwd, src.ADMIRAL_DATA_DIR || '.admiral');
   return {
     env: nodeEnv,
     host: src.HOST || '0.0.0.0',
@@ -254,7 +375,7 @@ export function loadConfig(env: Source = process.env, cwd = process.cwd()): Conf
     databaseUrl,
     databaseRuntimeUrl,
     databasePoolMax: integer(src, 'DATABASE_POOL_MAX', 10, 1, 500),
-    dataDir: path.resolve(cwd, src.ADMIRAL_DATA_DIR || '.admiral'),
+    dataDir,
     embeddedPostgresPort: integer(src, 'ADMIRAL_EMBEDDED_PG_PORT', 54329, 1, 65535),
     secret: secret || undefined,
     logLevel: oneOf(src, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, nodeEnv === 'test' ? 'silent' : 'info'),
@@ -269,5 +390,6 @@ export function loadConfig(env: Source = process.env, cwd = process.cwd()): Conf
     authCacheSeconds: optionalInteger(src, 'AUTH_CACHE_SECONDS', 0, 60),
     smtpUrl: smtpUrl(src, 'ADMIRAL_SMTP_URL'),
     mailFrom: mailbox(src, 'ADMIRAL_MAIL_FROM', 'Admiral <admiral@localhost>'),
+    media: mediaConfig(src, cwd, dataDir),
   };
 }

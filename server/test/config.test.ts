@@ -1,7 +1,7 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../src/config.js';
+import { ConfigError, DEFAULT_MEDIA_TYPES, loadConfig } from '../src/config.js';
 import { childEnv, REPO_DIR, run, tempDir } from './fixtures/process.js';
 
 const dir = tempDir('admiral-config-test-');
@@ -47,6 +47,20 @@ describe('loadConfig: good values', () => {
         PUBLIC_URL: 'https://admin.example.com',
         ADMIRAL_SMTP_URL: 'smtps://mailer:pw@smtp.example.com:465',
         ADMIRAL_MAIL_FROM: 'Ops <ops@example.com>',
+        MEDIA_STORAGE: 's3',
+        MEDIA_DIR: 'files',
+        MEDIA_MAX_BYTES: '1048576',
+        MEDIA_ALLOWED_TYPES: 'image/*, Application/PDF',
+        MEDIA_MAX_PIXELS: '1000000',
+        MEDIA_DERIVATIVE_WIDTHS: '800, 400,800',
+        MEDIA_RETENTION_DAYS: '7',
+        MEDIA_CDN_URL: 'https://cdn.example.com/media/',
+        S3_ENDPOINT: 'http://127.0.0.1:9000',
+        S3_REGION: 'eu-west-1',
+        S3_BUCKET: 'admiral-media',
+        S3_ACCESS_KEY_ID: 'key-id',
+        S3_SECRET_ACCESS_KEY: 'key-secret',
+        S3_FORCE_PATH_STYLE: 'true',
       },
       dir,
     );
@@ -69,6 +83,24 @@ describe('loadConfig: good values', () => {
       publicUrl: 'https://admin.example.com',
       smtpUrl: 'smtps://mailer:pw@smtp.example.com:465',
       mailFrom: 'Ops <ops@example.com>',
+      media: {
+        storage: 's3',
+        dir: path.join(dir, 'files'),
+        maxBytes: 1_048_576,
+        allowedTypes: ['image/*', 'application/pdf'],
+        maxPixels: 1_000_000,
+        derivativeWidths: [400, 800],
+        retentionDays: 7,
+        cdnUrl: 'https://cdn.example.com/media',
+        s3: {
+          endpoint: 'http://127.0.0.1:9000',
+          region: 'eu-west-1',
+          bucket: 'admiral-media',
+          accessKeyId: 'key-id',
+          secretAccessKey: 'key-secret',
+          forcePathStyle: true,
+        },
+      },
     });
   });
 
@@ -84,6 +116,18 @@ describe('loadConfig: good values', () => {
     expect(config.corsOrigins).toEqual([]);
     expect(config.runWorkers).toBe(true);
     expect(config.trustProxy).toBe(false);
+    expect(config.media).toEqual({
+      storage: 'local',
+      dir: path.join(dir, '.admiral', 'media'),
+      maxBytes: 50 * 1024 * 1024,
+      allowedTypes: DEFAULT_MEDIA_TYPES,
+      maxPixels: 40_000_000,
+      derivativeWidths: [320, 768, 1280],
+      retentionDays: 30,
+      cdnUrl: undefined,
+      s3: undefined,
+    });
+    expect(config.media.allowedTypes).not.toContain('image/svg+xml');
   });
 
   it('treats empty values as unset and accepts the range ends', () => {
@@ -147,6 +191,73 @@ describe('loadConfig: bad values name the variable, the problem and what is expe
       expected: /expected at least 32 characters of random text in production/,
     },
   ];
+
+  const media: typeof cases = [
+    { env: { MEDIA_STORAGE: 'gcs' }, variable: 'MEDIA_STORAGE', problem: /"gcs" is not allowed/, expected: /expected one of local, s3/ },
+    { env: { MEDIA_MAX_BYTES: '0' }, variable: 'MEDIA_MAX_BYTES', problem: /0 is out of range/, expected: /expected an integer from 1 to 5368709120/ },
+    { env: { MEDIA_MAX_BYTES: '50MB' }, variable: 'MEDIA_MAX_BYTES', problem: /"50MB" is not a whole number/, expected: /expected an integer/ },
+    {
+      env: { MEDIA_ALLOWED_TYPES: 'image/png,jpeg' },
+      variable: 'MEDIA_ALLOWED_TYPES',
+      problem: /"jpeg" is not a MIME type/,
+      expected: /expected a comma-separated list like image\/\*/,
+    },
+    { env: { MEDIA_MAX_PIXELS: '-5' }, variable: 'MEDIA_MAX_PIXELS', problem: /is not a whole number/, expected: /expected an integer from 1 to 1000000000/ },
+    { env: { MEDIA_DERIVATIVE_WIDTHS: '320,huge' }, variable: 'MEDIA_DERIVATIVE_WIDTHS', problem: /"huge" is not a width/, expected: /from 16 to 8192/ },
+    { env: { MEDIA_DERIVATIVE_WIDTHS: '8' }, variable: 'MEDIA_DERIVATIVE_WIDTHS', problem: /"8" is not a width/, expected: /from 16 to 8192/ },
+    { env: { MEDIA_RETENTION_DAYS: '4000' }, variable: 'MEDIA_RETENTION_DAYS', problem: /4000 is out of range/, expected: /from 0 to 3650/ },
+    { env: { MEDIA_CDN_URL: 'cdn.example.com' }, variable: 'MEDIA_CDN_URL', problem: /is not a URL/, expected: /expected e.g. https:\/\/cdn/ },
+    { env: { MEDIA_CDN_URL: 'ftp://cdn.example.com' }, variable: 'MEDIA_CDN_URL', problem: /protocol "ftp:"/, expected: /expected e.g. https:\/\// },
+    { env: { MEDIA_STORAGE: 's3' }, variable: 'S3_BUCKET', problem: /is missing/, expected: /expected the bucket name when MEDIA_STORAGE=s3/ },
+    {
+      env: { MEDIA_STORAGE: 's3', S3_BUCKET: 'Bad_Bucket' },
+      variable: 'S3_BUCKET',
+      problem: /is not a bucket name/,
+      expected: /expected 3–63 lower-case letters/,
+    },
+    { env: { MEDIA_STORAGE: 's3', S3_BUCKET: 'media', S3_ENDPOINT: 'nope' }, variable: 'S3_ENDPOINT', problem: /is not a URL/, expected: /expected e.g./ },
+    {
+      env: { MEDIA_STORAGE: 's3', S3_BUCKET: 'media', S3_ACCESS_KEY_ID: 'id' },
+      variable: 'S3_SECRET_ACCESS_KEY',
+      problem: /is missing/,
+      expected: /beside S3_ACCESS_KEY_ID/,
+    },
+    {
+      env: { MEDIA_STORAGE: 's3', S3_BUCKET: 'media', S3_SECRET_ACCESS_KEY: 'shh' },
+      variable: 'S3_ACCESS_KEY_ID',
+      problem: /is missing/,
+      expected: /beside S3_SECRET_ACCESS_KEY/,
+    },
+    {
+      env: { MEDIA_STORAGE: 's3', S3_BUCKET: 'media', S3_REGION: 'EU West' },
+      variable: 'S3_REGION',
+      problem: /is not a region/,
+      expected: /expected e.g. us-east-1/,
+    },
+    {
+      env: { MEDIA_STORAGE: 's3', S3_BUCKET: 'media', S3_FORCE_PATH_STYLE: 'maybe' },
+      variable: 'S3_FORCE_PATH_STYLE',
+      problem: /is not a boolean/,
+      expected: /expected true or false/,
+    },
+  ];
+  cases.push(...media);
+
+  it('media: S3 settings are read only for MEDIA_STORAGE=s3, and default the region', () => {
+    expect(loadConfig({ S3_BUCKET: 'Not Checked' }, dir).media.s3).toBeUndefined();
+    expect(loadConfig({ MEDIA_STORAGE: 's3', S3_BUCKET: 'media' }, dir).media.s3).toEqual({
+      endpoint: undefined,
+      region: 'us-east-1',
+      bucket: 'media',
+      accessKeyId: undefined,
+      secretAccessKey: undefined,
+      forcePathStyle: false,
+    });
+    expect(loadConfig({ MEDIA_DIR: '/srv/media', MEDIA_RETENTION_DAYS: '0' }, dir).media).toMatchObject({ dir: '/srv/media', retentionDays: 0 });
+    const error = configError({ MEDIA_STORAGE: 's3', S3_BUCKET: 'media', S3_SECRET_ACCESS_KEY: 'SuperSecret' });
+    expect(error.variable).toBe('S3_ACCESS_KEY_ID');
+    expect(error.message).not.toContain('SuperSecret');
+  });
 
   it.each(cases)('$variable=$env', ({ env, variable, problem, expected }) => {
     const error = configError(env);
