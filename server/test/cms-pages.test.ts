@@ -165,7 +165,7 @@ describe('pages', () => {
 });
 
 describe('page reviews and workflows', () => {
-  it('a page workflow: publish refused until approved; reviews are listed from the page’s trail; the submitter cannot review', async () => {
+  it('a page workflow: publish refused until approved; reviews are content_reviews rows of the page; the submitter cannot review', async () => {
     const s = await newSite(admiral);
     const [auth, ed1, ed2] = [await member(admiral, 'author', s), await member(admiral, 'editor', s), await member(admiral, 'editor', s)];
     await workflow(admiral, await member(admiral, 'admin', s), s, ['page']);
@@ -182,6 +182,14 @@ describe('page reviews and workflows', () => {
     expectStatus(reviews, 200);
     expect(reviews.json()).toEqual({ data: [approve.json(), changes.json()], nextCursor: null });
     expect(approve.json()).toMatchObject({ versionNo: 1, reviewerId: ed2.id, decision: 'approve', approvalRequestId: expect.any(String) });
+    const stored = await admiral.db.ownerQuery<{ id: string; article_id: string | null; decision: string }>(
+      'SELECT id, article_id, decision FROM content_reviews WHERE page_id = $1 ORDER BY id',
+      [page.id],
+    );
+    expect(stored.rows).toEqual([
+      { id: changes.json().id, article_id: null, decision: 'request_changes' },
+      { id: approve.json().id, article_id: null, decision: 'approve' },
+    ]);
     expectStatus(await call(admiral, ed1, 'POST', url(`/${page.id}/publish`, s)), 200);
     expect(await publishedVersions(page.id)).toEqual([1]);
 

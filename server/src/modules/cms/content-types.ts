@@ -54,7 +54,7 @@ export interface ContentKind {
   read(tx: Tx, siteId: string, id: string): Promise<object>;
 }
 
-/** A reviewer's decision as the API shows it (articles: content_reviews; pages: their audit trail). */
+/** A reviewer's decision as the API shows it (a content_reviews row). */
 export interface ContentReview {
   id: string;
   versionNo: number;

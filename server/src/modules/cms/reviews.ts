@@ -1,5 +1,4 @@
-import { and, desc, eq, lt, type SQL, sql } from 'drizzle-orm';
-import { uuidv7 } from 'uuidv7';
+import { and, desc, eq, lt, type SQL } from 'drizzle-orm';
 import { auditLogs } from '../../kernel/audit/schema.js';
 import type { AuditActor, AuditWriter } from '../../kernel/audit/writer.js';
 import type { Principal } from '../../kernel/auth/principal.js';
@@ -20,8 +19,7 @@ const STATUS_OF_DECISION: Record<Decision, ContentStatus> = { approve: 'approved
 /**
  * Review decisions. With an open approval request the decision is an action on it (the engine counts approvals
  * and resolves); without one, a single decision by a holder of `*.review` settles it. Either way nobody
- * reviews their own submission. Articles keep decisions in content_reviews; pages (which have no review
- * table) in their audit trail, which the review list reads back.
+ * reviews their own submission. Decisions on articles and pages alike are kept in content_reviews.
  */
 export class ContentReviews {
   constructor(
@@ -64,32 +62,14 @@ export class ContentReviews {
         approvalRequestId: open?.id ?? null,
       },
     });
-    return kind.type === 'page' ? { ...review, createdAt: await this.pageReviewTime(tx, siteId, id, review.id) } : review;
-  }
-
-  /** When the audit row recording a page review was written (the database stamps it). */
-  private async pageReviewTime(tx: Tx, siteId: string, pageId: string, reviewId: string): Promise<string> {
-    const [row] = await tx
-      .select({ createdAt: auditLogs.createdAt })
-      .from(auditLogs)
-      .where(
-        and(
-          eq(auditLogs.siteId, siteId),
-          eq(auditLogs.targetType, 'page'),
-          eq(auditLogs.targetId, pageId),
-          eq(auditLogs.action, 'page.reviewed'),
-          sql`${auditLogs.metadata}->>'reviewId' = ${reviewId}`,
-        ),
-      );
-    return row?.createdAt ?? new Date().toISOString();
+    return review;
   }
 
   async list(tx: Tx, kind: ContentKind, siteId: string, id: string, query: { limit?: number; cursor?: string }) {
     await kind.read(tx, siteId, id);
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
     const before = query.cursor ? decodeCursor(query.cursor, '-id').id : undefined;
-    const rows =
-      kind.type === 'article' ? await this.articleReviews(tx, siteId, id, before, limit + 1) : await this.pageReviews(tx, siteId, id, before, limit + 1);
+    const rows = await this.reviewsOf(tx, kind, siteId, id, before, limit + 1);
     return pageFrom(rows, limit, idCursor);
   }
 
@@ -119,18 +99,18 @@ export class ContentReviews {
       notes: input.notes ?? null,
       approvalRequestId,
     };
-    // A page's review lives in its audit row, written next; `createdAt` is read back from it then.
-    if (kind.type === 'page') return { id: uuidv7(), ...values, createdAt: '' };
+    const target = kind.type === 'article' ? { articleId: state.id } : { pageId: state.id };
     const [row] = await tx
       .insert(contentReviews)
-      .values({ siteId: state.siteId, articleId: state.id, ...values })
+      .values({ siteId: state.siteId, ...target, ...values })
       .returning({ id: contentReviews.id, createdAt: contentReviews.createdAt });
     const inserted = row as { id: string; createdAt: string };
     return { id: inserted.id, ...values, createdAt: inserted.createdAt };
   }
 
-  private async articleReviews(tx: Tx, siteId: string, id: string, before: string | undefined, take: number): Promise<ContentReview[]> {
-    const conditions: SQL[] = [eq(contentReviews.siteId, siteId), eq(contentReviews.articleId, id)];
+  private async reviewsOf(tx: Tx, kind: ContentKind, siteId: string, id: string, before: string | undefined, take: number): Promise<ContentReview[]> {
+    const target = kind.type === 'article' ? eq(contentReviews.articleId, id) : eq(contentReviews.pageId, id);
+    const conditions: SQL[] = [eq(contentReviews.siteId, siteId), target];
     if (before) conditions.push(lt(contentReviews.id, before));
     return tx
       .select({
@@ -146,35 +126,5 @@ export class ContentReviews {
       .where(and(...conditions))
       .orderBy(desc(contentReviews.id))
       .limit(take);
-  }
-
-  private async pageReviews(tx: Tx, siteId: string, id: string, before: string | undefined, take: number): Promise<ContentReview[]> {
-    const reviewId = sql<string>`(${auditLogs.metadata}->>'reviewId')::uuid`;
-    const conditions: SQL[] = [
-      eq(auditLogs.siteId, siteId),
-      eq(auditLogs.targetType, 'page'),
-      eq(auditLogs.targetId, id),
-      eq(auditLogs.action, 'page.reviewed'),
-      eq(auditLogs.success, true),
-    ];
-    if (before) conditions.push(sql`${reviewId} < ${before}::uuid`);
-    const rows = await tx
-      .select({ id: sql<string>`${reviewId}::text`, actor: auditLogs.actorUserId, metadata: auditLogs.metadata, createdAt: auditLogs.createdAt })
-      .from(auditLogs)
-      .where(and(...conditions))
-      .orderBy(desc(reviewId))
-      .limit(take);
-    return rows.map((row) => {
-      const meta = row.metadata as { versionNo?: number; decision?: Decision; notes?: string | null; approvalRequestId?: string | null };
-      return {
-        id: row.id,
-        versionNo: meta.versionNo ?? 0,
-        reviewerId: row.actor,
-        decision: meta.decision ?? 'approve',
-        notes: meta.notes ?? null,
-        approvalRequestId: meta.approvalRequestId ?? null,
-        createdAt: row.createdAt,
-      };
-    });
   }
 }

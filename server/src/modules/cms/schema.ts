@@ -125,24 +125,6 @@ export const articleVersions = tenantTable(
   ],
 );
 
-/** Seed 000 content_reviews: a reviewer's decision on a version of an article, with notes. */
-export const contentReviews = tenantTable(
-  'content_reviews',
-  {
-    articleId: uuid('article_id').notNull(),
-    versionNo: integer('version_no').notNull(),
-    reviewerId: uuid('reviewer_id').references(() => users.id, { onDelete: 'set null' }),
-    decision: text('decision', { enum: REVIEW_DECISIONS }).notNull(),
-    notes: text('notes'),
-    approvalRequestId: uuid('approval_request_id'),
-  },
-  (t) => [
-    foreignKey({ name: 'content_reviews_article_fk', columns: [t.articleId, t.siteId], foreignColumns: [articles.id, articles.siteId] }).onDelete('cascade'),
-    index('content_reviews_article_idx').on(t.articleId, t.id),
-    check('content_reviews_decision_check', sql`${t.decision} in ('approve', 'reject', 'request_changes')`),
-  ],
-);
-
 export const articleCategories = tenantTable(
   'article_categories',
   { articleId: uuid('article_id').notNull(), categoryId: uuid('category_id').notNull() },
@@ -191,6 +173,31 @@ export const pages = tenantTable(
     check('pages_status_check', STATUS_CHECK(t.status)),
     check('pages_version_check', sql`${t.versionNumber} >= 1`),
     check('pages_scheduled_check', sql`(${t.status} = 'scheduled') = (${t.scheduledFor} is not null)`),
+  ],
+);
+
+/**
+ * Seed 000 content_reviews: a reviewer's decision on a version of an article or (superset) a page, with notes.
+ * Exactly one of article_id and page_id is set.
+ */
+export const contentReviews = tenantTable(
+  'content_reviews',
+  {
+    articleId: uuid('article_id'),
+    pageId: uuid('page_id'),
+    versionNo: integer('version_no').notNull(),
+    reviewerId: uuid('reviewer_id').references(() => users.id, { onDelete: 'set null' }),
+    decision: text('decision', { enum: REVIEW_DECISIONS }).notNull(),
+    notes: text('notes'),
+    approvalRequestId: uuid('approval_request_id'),
+  },
+  (t) => [
+    foreignKey({ name: 'content_reviews_article_fk', columns: [t.articleId, t.siteId], foreignColumns: [articles.id, articles.siteId] }).onDelete('cascade'),
+    foreignKey({ name: 'content_reviews_page_fk', columns: [t.pageId, t.siteId], foreignColumns: [pages.id, pages.siteId] }).onDelete('cascade'),
+    index('content_reviews_article_idx').on(t.articleId, t.id),
+    index('content_reviews_page_idx').on(t.pageId, t.id),
+    check('content_reviews_decision_check', sql`${t.decision} in ('approve', 'reject', 'request_changes')`),
+    check('content_reviews_target_check', sql`(${t.articleId} is null) <> (${t.pageId} is null)`),
   ],
 );
 
