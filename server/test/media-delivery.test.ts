@@ -29,7 +29,7 @@ async function signedUrl(id: string, payload: Record<string, unknown>): Promise<
 beforeAll(async () => {
   dir = mediaDir();
   admiral = await startTestAdmiral({
-    env: { MEDIA_DIR: dir, MEDIA_ALLOWED_TYPES: 'image/*,text/plain,video/mp4' },
+    env: { MEDIA_DIR: dir, MEDIA_ALLOWED_TYPES: 'image/*,text/plain,video/mp4', MEDIA_CDN_URL: 'https://cdn.example.test/media/' },
     tokens: { editor: staticPrincipal({ id: EDITOR, sites: { [site]: ['media.read', 'media.upload', 'media.update'], [otherSite]: ['media.read'] } }) },
   });
   await insertSites(admiral, site, otherSite);
@@ -64,6 +64,10 @@ describe('GET /media/{id}/content', () => {
       'accept-ranges': 'bytes',
     });
     expect(response.headers['content-security-policy']).toMatch(/sandbox/);
+    const head = await admiral.app.inject({ method: 'HEAD', url: api(`/${publicId}/content`), headers: editor });
+    expect(head.statusCode).toBe(200);
+    expect(head.headers['content-length']).toBe(String(publicPng.length));
+    expect(head.rawPayload.length).toBe(0);
     const again = await admiral.app.inject({ method: 'GET', url: api(`/${publicId}/content`), headers: { ...editor, 'if-none-match': `"${checksum}"` } });
     expect(again.statusCode).toBe(304);
     expect(again.rawPayload.length).toBe(0);
@@ -164,6 +168,32 @@ describe('signed URLs', () => {
   });
 });
 
+describe('MEDIA_CDN_URL', () => {
+  it('gives public files (and their derivatives) a CDN address, and takes it away while they are private', async () => {
+    const response = await admiral.app.inject({ method: 'GET', url: api(`/${publicId}`), headers: editor });
+    const detail = response.json();
+    const cdn = `https://cdn.example.test/media/${detail.storage.storageKey}`;
+    expect(detail).toMatchObject({ url: cdn, storage: { cdnUrl: cdn } });
+    expect(detail.derivatives.length).toBeGreaterThan(0);
+    for (const d of detail.derivatives) expect(d.url).toBe(`https://cdn.example.test/media/${d.storageKey}`);
+    const patch = (visibility: string, etag: string) =>
+      admiral.app.inject({ method: 'PATCH', url: api(`/${publicId}`), headers: { ...editor, 'if-match': etag }, payload: { visibility } });
+    const hidden = await patch('private', response.headers.etag as string);
+    expect(hidden.statusCode, hidden.body).toBe(200);
+    expect(hidden.json()).toMatchObject({ url: null, storage: { cdnUrl: null } });
+    expect(hidden.json().derivatives.every((d: { url: string | null }) => d.url === null)).toBe(true);
+    const rows = await admiral.db.ownerQuery<{ n: number }>(
+      'SELECT count(*)::int AS n FROM media_derivatives WHERE media_asset_id = $1 AND cdn_url IS NOT NULL',
+      [publicId],
+    );
+    expect(rows.rows[0]?.n).toBe(0);
+    const shown = await patch('public', hidden.headers.etag as string);
+    expect(shown.json()).toMatchObject({ url: cdn, storage: { cdnUrl: cdn } });
+    const listed = (await admiral.app.inject({ method: 'GET', url: api(''), headers: editor })).json().data.find((a: { id: string }) => a.id === publicId);
+    expect(listed.url).toBe(cdn);
+  });
+});
+
 describe('SVG, when a site allows it, is never rendered from our origin', () => {
   it('is stored as image/svg+xml and served as an attachment under a sandboxing CSP', async () => {
     const svg = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><script>alert(document.cookie)</script></svg>');
@@ -174,5 +204,9 @@ describe('SVG, when a site allows it, is never rendered from our origin', () => 
     expect(response.headers['content-disposition']).toMatch(/^attachment;/);
     expect(response.headers['content-security-policy']).toMatch(/default-src 'none'.*sandbox/);
     expect(response.headers['x-content-type-options']).toBe('nosniff');
+    // With an XML declaration first (which the signature reader calls application/xml) it is still an SVG.
+    const declared = Buffer.from('<?xml version="1.0" encoding="UTF-8"?>\n<svg xmlns="http://www.w3.org/2000/svg"/>');
+    const second = await uploadOk(base, site, { token: 'editor', bytes: declared, filename: 'mark.svg', type: 'image/svg+xml' });
+    expect(second).toMatchObject({ mimeType: 'image/svg+xml', extension: 'svg' });
   });
 });

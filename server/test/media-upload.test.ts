@@ -310,7 +310,12 @@ describe('bad files: a clear 4xx and nothing stored', () => {
   it('answers broken multipart bodies with 400 problems, never a 5xx', async () => {
     const counts = await mediaCounts(admiral);
     const send = (contentType: string, payload: string) =>
-      admiral.app.inject({ method: 'POST', url: `/v1/sites/${siteA}/media`, headers: { authorization: 'Bearer editor', 'content-type': contentType }, payload });
+      admiral.app.inject({
+        method: 'POST',
+        url: `/v1/sites/${siteA}/media`,
+        headers: { authorization: 'Bearer editor', 'content-type': contentType },
+        payload,
+      });
     const part = '--b\r\nContent-Disposition: form-data; name="file"; filename="x.txt"\r\nContent-Type: text/plain\r\n\r\nhello';
     const cases: Array<[string, string]> = [
       ['multipart/form-data; boundary=b', part], // cut off: no closing boundary

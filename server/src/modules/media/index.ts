@@ -70,7 +70,7 @@ export function mediaModule({ config }: { config?: Config }) {
           ]) {
             scope.addSchema(schema);
           }
-          mediaRoutes(scope, { kernel, settings, media, purger: routePurger, signer });
+          mediaRoutes(scope, { kernel, media, purger: routePurger, signer });
           mediaUploadRoute(scope, { uploads, storage, settings });
           mediaContentRoutes(scope, { media, storage, signer });
         });

@@ -3,7 +3,6 @@ import type { AdmiralApp } from '../../kernel/http/app-types.js';
 import { problemResponses as problems } from '../../kernel/http/problem.js';
 import type { Kernel } from '../../kernel/module.js';
 import { mediaCaller } from './media-caller.js';
-import type { MediaConfig } from './media-config.js';
 import type { MediaPurger } from './media-purge.js';
 import {
   IfMatchHeadersSchema,
@@ -24,7 +23,6 @@ export const tags = ['Media'];
 
 export interface MediaRouteDependencies {
   kernel: Kernel;
-  settings: MediaConfig;
   media: MediaService;
   purger: MediaPurger;
   signer: MediaUrlSigner;
@@ -157,7 +155,8 @@ export function mediaRoutes(app: AdmiralApp, { kernel, media, purger, signer }: 
   app.post(
     '/media/:id/signed-url',
     {
-      config: { permission: P.read },
+      // The link is a credential: never stored for Idempotency-Key replays.
+      config: { permission: P.read, secretResponse: true },
       schema: {
         tags,
         operationId: 'signMediaUrl',

@@ -31,6 +31,7 @@ const EXTENSIONS: Record<string, readonly string[]> = {
   'text/csv': ['csv'],
   'text/markdown': ['md', 'markdown'],
   'application/json': ['json'],
+  'application/xml': ['xml'],
 };
 
 /** Other names clients send for the same type. */
@@ -50,6 +51,7 @@ const ALIASES: Record<string, string> = {
   'video/x-m4v': 'video/mp4',
   'audio/x-flac': 'audio/flac',
   'text/x-markdown': 'text/markdown',
+  'text/xml': 'application/xml',
 };
 
 /** Containers whose signature does not say which of these it holds (an Ogg or MP4 file may be sound or video). */
@@ -60,7 +62,7 @@ const FAMILIES: readonly (readonly string[])[] = [
 ];
 
 /** Types without a binary signature: recognised as text (valid UTF-8, no NUL) that the client named. */
-export const TEXT_TYPES: ReadonlySet<string> = new Set(['text/plain', 'text/csv', 'text/markdown', 'application/json', 'image/svg+xml']);
+export const TEXT_TYPES: ReadonlySet<string> = new Set(['text/plain', 'text/csv', 'text/markdown', 'application/json', 'application/xml', 'image/svg+xml']);
 
 /** `Image/JPG; charset=x` → `image/jpeg`. */
 export function canonicalMime(raw: string): string {
@@ -89,7 +91,7 @@ export function extensionOf(filename: string): string {
   return match?.[1]?.toLowerCase() ?? '';
 }
 
-const DOCUMENT_TYPES = /^(?:application\/(?:pdf|json|rtf|msword|vnd\.ms-|vnd\.openxmlformats-officedocument\.|vnd\.oasis\.opendocument\.)|text\/)/;
+const DOCUMENT_TYPES = /^(?:application\/(?:pdf|json|xml|rtf|msword|vnd\.ms-|vnd\.openxmlformats-officedocument\.|vnd\.oasis\.opendocument\.)|text\/)/;
 
 export function mediaTypeOf(mime: string): MediaType {
   if (mime.startsWith('image/')) return 'image';

@@ -31,7 +31,7 @@ const mismatch = (detail: string) => new ProblemError(415, 'content_type_mismatc
 export async function detectType(head: Buffer, claim: ClaimedType): Promise<DetectedType> {
   const claimedMime = UNSPECIFIED.has(canonicalMime(claim.mimeType)) ? undefined : canonicalMime(claim.mimeType);
   const claimedExtension = extensionOf(claim.filename);
-  const sniffed = head.length > 0 ? await fileTypeFromBuffer(head) : undefined;
+  const sniffed = await signatureOf(head);
   if (sniffed) {
     const mime = canonicalMime(sniffed.mime);
     if (claimedMime && !sameType(claimedMime, mime)) {
@@ -56,6 +56,18 @@ export async function detectType(head: Buffer, claim: ClaimedType): Promise<Dete
   }
   if (!readsAsText(head, mime)) throw mismatch(`The file was sent as ${mime}, but its content is not text.`);
   return { mimeType: mime, extension: claimedExtension || (extensionsOf(mime)[0] ?? 'txt'), mediaType: mediaTypeOf(mime) };
+}
+
+/** The binary signature's type, if any. XML is text (an SVG may open with `<?xml`): it is judged as text. */
+async function signatureOf(head: Buffer): Promise<{ ext: string; mime: string } | undefined> {
+  if (head.length === 0) return undefined;
+  try {
+    const found = await fileTypeFromBuffer(head);
+    return found && found.mime !== 'application/xml' ? found : undefined;
+  } catch {
+    // A parser tripping over a damaged file: there is no usable signature.
+    return undefined;
+  }
 }
 
 export function assertAllowedType(mime: string, allowed: readonly string[]): void {

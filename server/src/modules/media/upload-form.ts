@@ -90,6 +90,8 @@ function multipartProblem(error: unknown, maxBytes: number): unknown {
     case 'FST_FIELDS_LIMIT':
     case 'FST_PARTS_LIMIT':
       return badRequest('too_many_fields', 'The form has more fields than an upload takes (file, title, altText, visibility).');
+    case 'FST_MP_PREMATURE_CLOSE':
+      return badRequest('upload_interrupted', 'The upload ended before the whole form arrived.');
     case 'FST_PROTO_VIOLATION':
     case 'FST_INVALID_JSON_FIELD_ERROR':
       return badRequest('malformed_multipart', 'A form field is not acceptable.');
