@@ -20,6 +20,7 @@ import { type NotFoundFallback, registerErrorHandling, sendProblem, toProblemErr
 import { registerConditionalGet } from './kernel/http/etag.js';
 import type { HostRouter } from './kernel/http/host-routing.js';
 import { registerIdempotency } from './kernel/http/idempotency.js';
+import { lazySerializerFactory } from './kernel/http/lazy-serializers.js';
 import { badRequest, FieldErrorSchema, ProblemSchema } from './kernel/http/problem.js';
 import { createRateLimitStore, RateLimiter, type RateLimitStore } from './kernel/http/rate-limit.js';
 import { applyRouteDefaults } from './kernel/http/route-defaults.js';
@@ -99,7 +100,13 @@ export async function buildApp(deps: AppDependencies): Promise<AdmiralInstance> 
     },
     routerOptions: { maxParamLength: 256, ignoreTrailingSlash: true },
     rewriteUrl: (req) => deps.hostRouter.rewrite(req.url ?? '/', req.headers.host),
-    schemaController: { compilersFactory: { buildValidator: ((external: Record<string, unknown>) => buildValidator(external)) as never } },
+    // Validators and serializers are compiled on a route's first use, not all at start (see lazy-serializers.ts).
+    schemaController: {
+      compilersFactory: {
+        buildValidator: ((external: Record<string, unknown>) => buildValidator(external)) as never,
+        buildSerializer: lazySerializerFactory(),
+      },
+    },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const allModules = deps.modules;

@@ -210,17 +210,18 @@ describe("condition 'own' on a resource with an owner column", () => {
 });
 
 describe("condition 'own' through roles", () => {
-  it('the catalog marks resource permissions with an owner column as ownable; the author system role gets own create/update', async () => {
+  it('the catalog marks resource permissions with an owner column as ownable; the author system role gets own create/update/delete', async () => {
     const roles = (await app.inject({ method: 'GET', url: `/v1/sites/${siteA}/roles`, headers: superAdmin })).json() as { data: Role[] };
     const authorRole = roles.data.find((r) => r.key === 'author');
     expect(authorRole?.permissions).toEqual(
       expect.arrayContaining([
         { key: 'notes.create', condition: 'own' },
+        { key: 'notes.delete', condition: 'own' },
         { key: 'notes.read', condition: null },
         { key: 'notes.update', condition: 'own' },
       ]),
     );
-    expect(authorRole?.permissions.map((g) => g.key)).not.toContain('notes.delete');
+    expect(authorRole?.permissions).not.toContainEqual({ key: 'notes.delete', condition: null });
     const editorRole = roles.data.find((r) => r.key === 'editor');
     expect(editorRole?.permissions).toEqual(expect.arrayContaining([{ key: 'notes.update', condition: null }]));
   });

@@ -1,4 +1,4 @@
-import Ajv, { type ErrorObject } from 'ajv';
+import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { FastifySchemaCompiler } from 'fastify';
 import type { FieldError } from './problem.js';
@@ -9,18 +9,55 @@ function makeAjv(coerceTypes: false | 'array') {
   return addFormats.default(new Ajv.default({ allErrors: true, removeAdditional: false, useDefaults: true, strict: false, coerceTypes, verbose: true }));
 }
 
+interface Validators {
+  schemas: unknown[];
+  bodyAjv: ReturnType<typeof makeAjv>;
+  textAjv: ReturnType<typeof makeAjv>;
+}
+
+/** Validators by the shared schemas they know, reused while they are the very same schema objects. */
+const validatorCache = new Map<string, Validators>();
+
+/**
+ * Fastify asks for a validator factory once per route context (a few hundred times at start), each time with
+ * the shared schemas in scope; building two Ajv instances and adding every shared schema each time cost
+ * seconds. The same set of schemas gets the same instances.
+ */
+function validatorsFor(externalSchemas: Record<string, unknown>): Validators {
+  const key = Object.keys(externalSchemas).sort().join('\n');
+  const schemas = Object.keys(externalSchemas)
+    .sort()
+    .map((id) => externalSchemas[id]);
+  const cached = validatorCache.get(key);
+  if (cached && cached.schemas.every((schema, i) => schema === schemas[i])) return cached;
+  const built: Validators = { schemas, bodyAjv: makeAjv(false), textAjv: makeAjv('array') };
+  for (const schema of schemas) {
+    built.bodyAjv.addSchema(schema as object);
+    built.textAjv.addSchema(schema as object);
+  }
+  validatorCache.set(key, built);
+  return built;
+}
+
 /**
  * Fastify's validator factory: bodies are JSON and get no type coercion; query strings, params and headers
  * arrive as text and are coerced to their declared types. Shared schemas (addSchema) are known to both.
  */
 export function buildValidator(externalSchemas: Record<string, unknown> = {}): FastifySchemaCompiler<unknown> {
-  const bodyAjv = makeAjv(false);
-  const textAjv = makeAjv('array');
-  for (const schema of Object.values(externalSchemas)) {
-    bodyAjv.addSchema(schema as object);
-    textAjv.addSchema(schema as object);
-  }
-  return ({ schema, httpPart }) => (httpPart === 'body' ? bodyAjv : textAjv).compile(schema as object) as ReturnType<FastifySchemaCompiler<unknown>>;
+  const { bodyAjv, textAjv } = validatorsFor(externalSchemas);
+  // Compiled on the route's first request, not at start (see lazy-serializers.ts for why). Fastify reads the
+  // failed validation's `errors` from the function it was given, so the wrapper carries them over.
+  return ({ schema, httpPart }) => {
+    let validate: ValidateFunction | undefined;
+    const lazy = (data: unknown) => {
+      validate ??= (httpPart === 'body' ? bodyAjv : textAjv).compile(schema as object);
+      const valid = validate(data);
+      lazy.errors = validate.errors;
+      return valid;
+    };
+    lazy.errors = null as ValidateFunction['errors'];
+    return lazy as ReturnType<FastifySchemaCompiler<unknown>>;
+  };
 }
 
 type Part = FieldError['in'];
