@@ -29,7 +29,7 @@ function validatorsFor(externalSchemas: Record<string, unknown>): Validators {
     .sort()
     .map((id) => externalSchemas[id]);
   const cached = validatorCache.get(key);
-  if (cached && cached.schemas.every((schema, i) => schema === schemas[i])) return cached;
+  if (cached?.schemas.every((schema, i) => schema === schemas[i])) return cached;
   const built: Validators = { schemas, bodyAjv: makeAjv(false), textAjv: makeAjv('array') };
   for (const schema of schemas) {
     built.bodyAjv.addSchema(schema as object);
