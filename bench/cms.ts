@@ -158,7 +158,10 @@ async function main(): Promise<void> {
       const label = leakproof ? 'with ts_match_vq LEAKPROOF (proposed)' : 'as shipped';
       const pass = await explainSearches(ownerUrl, siteId, SEARCH_QUERIES, leakproof);
       for (const e of pass.rows)
-        log(`bench-cms:   EXPLAIN ${label} ${e.q}: ${e.matched} matched, ${e.executionMs.toFixed(1)} ms (naive ${e.naiveExecutionMs.toFixed(1)} ms)`);
+        log(
+          `bench-cms:   EXPLAIN ${label} ${e.q}: ${e.matched} matched, ${e.ranked} ranked, ${e.executionMs.toFixed(1)} ms ` +
+            `(all ranked ${e.uncappedExecutionMs.toFixed(1)} ms, headline inline ${e.naiveExecutionMs.toFixed(1)} ms)`,
+        );
       passes.push({ label, ...pass });
     }
 

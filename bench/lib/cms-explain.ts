@@ -6,13 +6,17 @@ import { FRAGMENT_OPTIONS, WHOLE_TEXT_OPTIONS } from '../../server/src/modules/c
 
 export interface ExplainedSearch {
   q: string;
-  /** Articles the query matched (all of them are ranked). */
+  /** Articles the query matches on the site. */
   matched: number;
+  /** Rows the ranking sort received: the newest matches, at most the cap per kind. */
+  ranked: number;
   /** Rows ts_headline ran on (the page, plus one to know whether there is a next). */
   highlighted: number;
   planningMs: number;
   executionMs: number;
-  /** The same hits with ts_headline in the ranking query itself (every match highlighted before the LIMIT). */
+  /** The statement without the cap on ranked candidates (every match ranked). */
+  uncappedExecutionMs: number;
+  /** Every match ranked, and ts_headline in the ranking query itself. */
   naiveExecutionMs: number;
 }
 
@@ -25,15 +29,15 @@ interface PlanNode {
 }
 
 /** The SQL and values the search service runs for `q` (captured from a stand-in connection). */
-async function capture(siteId: string, q: string): Promise<{ text: string; values: unknown[] }> {
+async function capture(siteId: string, q: string, candidates?: number | null): Promise<{ text: string; values: unknown[] }> {
   let captured: { text: string; values: unknown[] } | undefined;
   const client = {
-    query: async (config: { text: string; values: unknown[] }) => {
-      captured = config;
+    query: async (text: string, values: unknown[]) => {
+      if (!text.includes('statement_timeout')) captured = { text, values };
       return { rows: [] };
     },
   };
-  await new ContentSearch().search({ $client: client } as unknown as Tx, siteId, staticPrincipal({ id: siteId, superAdmin: true }), { q });
+  await new ContentSearch({ candidates }).search({ $client: client } as unknown as Tx, siteId, staticPrincipal({ id: siteId, superAdmin: true }), { q });
   if (!captured) throw new Error('the search service ran no query');
   return captured;
 }
@@ -75,16 +79,21 @@ export async function explainSearches(
       );
       const top = explained.rows[0]?.['QUERY PLAN'][0];
       if (!top) throw new Error('EXPLAIN returned no plan');
-      // The ranking sort's input: every match, ranked before the LIMIT keeps one page of them.
-      let matched = 0;
+      // The ranking sort's input: the candidates ranked before the LIMIT keeps one page of them.
+      let ranked = 0;
       walk(top.Plan, (node) => {
         const sort = node.Plans?.[0];
         const input = sort?.Plans?.[0];
-        if (node['Node Type'] === 'Limit' && sort?.['Node Type'] === 'Sort' && input) matched = (input['Actual Rows'] ?? 0) * (input['Actual Loops'] ?? 1);
+        if (node['Node Type'] === 'Limit' && sort?.['Node Type'] === 'Sort' && input) ranked = (input['Actual Rows'] ?? 0) * (input['Actual Loops'] ?? 1);
       });
-      const naive = await client.query<{ 'QUERY PLAN': Array<{ 'Execution Time': number }> }>(
-        `EXPLAIN (ANALYZE, FORMAT JSON)
-         SELECT a.id, ts_rank_cd(a.search_vector, query.q) AS rank, ts_headline('english', a.title, query.q, $3) AS t,
+      const executionOf = async (sql: string, params: unknown[]) =>
+        (await client.query<{ 'QUERY PLAN': Array<{ 'Execution Time': number }> }>(`EXPLAIN (ANALYZE, FORMAT JSON) ${sql}`, params)).rows[0]?.[
+          'QUERY PLAN'
+        ][0]?.['Execution Time'] ?? Number.NaN;
+      const uncapped = await capture(siteId, q, null);
+      const uncappedExecutionMs = await executionOf(uncapped.text, uncapped.values);
+      const naiveExecutionMs = await executionOf(
+        `SELECT a.id, ts_rank_cd(a.search_vector, query.q) AS rank, ts_headline('english', a.title, query.q, $3) AS t,
                 ts_headline('english', concat_ws(E'\\n\\n', a.summary, a.body), query.q, $4) AS s
          FROM articles a, (SELECT websearch_to_tsquery('english', $2::text) AS q) query
          WHERE a.site_id = $1 AND a.search_vector @@ query.q
@@ -93,11 +102,18 @@ export async function explainSearches(
       );
       rows.push({
         q,
-        matched,
+        matched: (
+          await client.query<{ n: number }>(
+            "SELECT count(*)::int AS n FROM articles WHERE site_id = $1 AND search_vector @@ websearch_to_tsquery('english', $2::text)",
+            [siteId, q],
+          )
+        ).rows[0]?.n as number,
+        ranked,
         highlighted: top.Plan['Actual Rows'] ?? 0,
         planningMs: top['Planning Time'],
         executionMs: top['Execution Time'],
-        naiveExecutionMs: naive.rows[0]?.['QUERY PLAN'][0]?.['Execution Time'] ?? Number.NaN,
+        uncappedExecutionMs,
+        naiveExecutionMs,
       });
       if (!samplePlan) {
         const textPlan = await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, COSTS OFF) ${text}`, values);

@@ -1,10 +1,10 @@
 import { uuidv7 } from 'uuidv7';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProblemError } from '../src/kernel/http/problem.js';
-import { ContentSearch } from '../src/modules/cms/search-service.js';
+import { ContentSearch, isPhrase } from '../src/modules/cms/search-service.js';
 import { expectProblem, insertSites } from './helpers/access.js';
 import { bearer, startTestAdmiral, staticPrincipal, superAdmin, type TestAdmiral } from './helpers/app.js';
-import { editArticle, insertArticle, insertPage } from './helpers/cms-published.js';
+import { editArticle, editPage, insertArticle, insertPage } from './helpers/cms-published.js';
 import { createUser, NO_RATE_LIMITS, signInOk } from './helpers/identity.js';
 
 let admiral: TestAdmiral;
@@ -28,6 +28,9 @@ interface Results {
   data: Hit[];
   nextOffset: number | null;
 }
+
+const publicSearch = (site = siteA) => `/v1/sites/${site}/public/search`;
+const anonymous = (url: string) => admiral.app.inject({ method: 'GET', url });
 
 const search = (query: string, token: string | Record<string, string>, site = siteA) =>
   admiral.app.inject({ method: 'GET', url: `/v1/sites/${site}/content/search?${query}`, headers: typeof token === 'string' ? bearer(token) : token });
@@ -93,6 +96,35 @@ describe('ranking and shape', () => {
     expect(found[0]?.snippet).toBe('<mark>Tomatoes</mark> like sun. <mark>Tomatoes</mark> need support');
     expect(found.find((h) => h.type === 'page')).toMatchObject({ title: 'Tomato festival', slug: 'festival', titleHtml: '<mark>Tomato</mark> festival' });
     expect(found.find((h) => h.slug === 'kitchen')?.snippet).toContain('<mark>Tomatoes</mark> in sauce');
+  });
+
+  it('ranks at most the newest candidates of each kind (2,000 by default), so a word found everywhere stays cheap', async () => {
+    const site = uuidv7();
+    await insertSites(admiral, site);
+    const oldest = await insertArticle(admiral, site, { title: 'Walnut walnut walnut', slug: 'walnut-0', body: 'walnut' });
+    for (let i = 1; i <= 4; i++) await insertArticle(admiral, site, { title: `Note ${i}`, slug: `walnut-${i}`, body: 'a walnut' });
+    const caller = staticPrincipal({ id: uuidv7(), superAdmin: true });
+    const run = (search: ContentSearch) => admiral.kernel.db.withTenant({ siteId: site }, (tx) => search.search(tx, site, caller, { q: 'walnut' }));
+    const everything = await run(new ContentSearch());
+    expect(everything.data.map((h) => h.slug)[0]).toBe('walnut-0');
+    expect(everything.data).toHaveLength(5);
+    // With a cap of three, the best match is older than the three newest matches: it is not ranked.
+    const capped = await run(new ContentSearch({ candidates: 3 }));
+    expect(capped.data.map((h) => h.slug).sort()).toEqual(['walnut-2', 'walnut-3', 'walnut-4']);
+    expect(capped.data.map((h) => h.id)).not.toContain(oldest.id);
+    // Phrases are ranked over every match (their rarity cannot be estimated, so a newest-first walk would read everything).
+    const phrase = await admiral.kernel.db.withTenant({ siteId: site }, (tx) =>
+      new ContentSearch({ candidates: 3 }).search(tx, site, caller, { q: '"walnut walnut"' }),
+    );
+    expect(phrase.data.map((h) => h.id)).toEqual([oldest.id]);
+    expect([isPhrase('"a b"'), isPhrase('e-mail'), isPhrase('naïve-café'), isPhrase('a - b'), isPhrase('market'), isPhrase('-market')]).toEqual([
+      true,
+      true,
+      true,
+      false,
+      false,
+      false,
+    ]);
   });
 
   it('searches the working copy (what editors see), including drafts', async () => {
@@ -199,7 +231,7 @@ describe('bad input', () => {
       `INSERT INTO articles (id, site_id, title, slug, body) SELECT gen_random_uuid(), $1, 'Bulk ' || g, 'bulk-' || g, repeat('tomatoes grow in gardens ', 40) FROM generate_series(1, 3000) g`,
       [big],
     );
-    const impatient = new ContentSearch(1);
+    const impatient = new ContentSearch({ timeoutMs: 1 });
     const caller = staticPrincipal({ id: uuidv7(), superAdmin: true });
     const attempt = admiral.kernel.db.withTenant({ siteId: big }, (tx) => impatient.search(tx, big, caller, { q: 'tomatoes gardens' }));
     await expect(attempt).rejects.toBeInstanceOf(ProblemError);
@@ -240,5 +272,49 @@ describe('bad input', () => {
           expect(response.content?.['application/problem+json']?.schema, `${path} ${status}`).toEqual({ $ref: '#/components/schemas/Problem' });
       }
     }
+  });
+});
+
+describe('GET /public/search (readers)', () => {
+  it('finds published versions only: a draft’s words find nothing, the live words of an edited article still do', async () => {
+    const edited = await insertArticle(admiral, siteA, { title: 'Harbour lighthouse guide', slug: 'lighthouse', body: 'The lighthouse keeper.' });
+    await editArticle(admiral, edited, { title: 'Harbour zeppelin guide', slug: 'lighthouse', body: 'The zeppelin pilot.' });
+    await insertArticle(admiral, siteA, { title: 'Zeppelin draft', slug: 'zeppelin-draft', body: 'zeppelin' }, { status: 'draft' });
+    const page = await insertPage(admiral, siteA, { title: 'Lighthouse page', slug: 'lighthouse-page', contentBody: 'About the lighthouse.' });
+    await editPage(admiral, page, { title: 'Zeppelin page', contentBody: 'zeppelin only in the draft' });
+
+    const zeppelin = await anonymous(`${publicSearch()}?q=zeppelin`);
+    expect(zeppelin.statusCode, zeppelin.body).toBe(200);
+    expect(zeppelin.json()).toEqual({ data: [], nextOffset: null });
+    expect(zeppelin.headers['cache-control']).toBe('public, max-age=60, stale-while-revalidate=300');
+
+    const found = (await anonymous(`${publicSearch()}?q=lighthouse`)).json() as { data: Array<{ id: string; type: string; title: string; titleHtml: string }> };
+    expect(found.data.map((h) => [h.type, h.id]).sort()).toEqual(
+      [
+        ['article', edited.id],
+        ['page', page.id],
+      ].sort(),
+    );
+    const article = found.data.find((h) => h.type === 'article');
+    expect(article).toMatchObject({ title: 'Harbour lighthouse guide', titleHtml: 'Harbour <mark>lighthouse</mark> guide' });
+    expect(JSON.stringify(found)).not.toMatch(/zeppelin/i);
+
+    const pagesOnly = (await anonymous(`${publicSearch()}?q=lighthouse&type=page`)).json() as { data: Array<{ type: string }> };
+    expect(pagesOnly.data.map((h) => h.type)).toEqual(['page']);
+    expect(((await anonymous(`${publicSearch(siteB)}?q=lighthouse`)).json() as { data: unknown[] }).data).toEqual([]);
+  });
+
+  it('escapes the published text: only <mark> survives', async () => {
+    await insertArticle(admiral, siteA, { title: '<script>alert(1)</script> walrus facts', slug: 'walrus', body: 'A <img src=x onerror=alert(1)> walrus.' });
+    const hit = ((await anonymous(`${publicSearch()}?q=walrus`)).json() as { data: Array<{ titleHtml: string; snippet: string }> }).data[0];
+    expect(hit?.titleHtml).toBe('&lt;script&gt;alert(1)&lt;/script&gt; <mark>walrus</mark> facts');
+    expect(hit?.snippet).not.toMatch(/<(?!\/?mark>)/);
+    expect(hit?.snippet).toContain('<mark>walrus</mark>');
+  });
+
+  it('refuses blank and missing queries with 400', async () => {
+    expectProblem(await anonymous(`${publicSearch()}`), 400, 'validation_failed');
+    expectProblem(await anonymous(`${publicSearch()}?q=%20%20`), 400, 'validation_failed');
+    expectProblem(await anonymous(`${publicSearch()}?q=x&limit=51`), 400, 'validation_failed');
   });
 });

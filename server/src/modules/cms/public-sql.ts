@@ -38,18 +38,25 @@ export const PUBLIC_ARTICLE = {
 /**
  * Newest first by first publication, then id. $1 site, $2 limit + 1; then, per shape, the category slug,
  * the tag slug, and the cursor's (published_at, id). A slug no category or tag has matches nothing.
+ * The page's ids are chosen first (joining versions only to filter by their terms), then only those rows
+ * are joined to their versions, authors and terms.
  */
 export function publicArticleList(filters: { category: boolean; tag: boolean; cursor: boolean }): { name: string; text: string } {
   let next = 3;
   const where: string[] = [];
   // A scalar sub-select (run once): an unknown slug gives ARRAY[NULL], which no array contains.
-  if (filters.category) where.push(`v.category_ids @> ARRAY[(SELECT c.id FROM categories c WHERE c.site_id = $1 AND c.slug = $${next++})]`);
-  if (filters.tag) where.push(`v.tag_ids @> ARRAY[(SELECT g.id FROM tags g WHERE g.site_id = $1 AND g.slug = $${next++})]`);
-  if (filters.cursor) where.push(`(a.published_at, a.id) < ($${next++}::timestamptz, $${next++}::uuid)`);
+  if (filters.category) where.push(`fv.category_ids @> ARRAY[(SELECT c.id FROM categories c WHERE c.site_id = $1 AND c.slug = $${next++})]`);
+  if (filters.tag) where.push(`fv.tag_ids @> ARRAY[(SELECT g.id FROM tags g WHERE g.site_id = $1 AND g.slug = $${next++})]`);
+  if (filters.cursor) where.push(`(l.published_at, l.id) < ($${next++}::timestamptz, $${next++}::uuid)`);
+  const byTerms = filters.category || filters.tag;
+  const page =
+    `SELECT l.id FROM articles l ${byTerms ? 'JOIN article_versions fv ON fv.article_id = l.id AND fv.site_id = l.site_id AND fv.version_no = l.published_version_no ' : ''}` +
+    `WHERE l.site_id = $1 AND l.published_version_no IS NOT NULL AND l.status <> 'archived'${where.map((w) => ` AND ${w}`).join('')} ` +
+    'ORDER BY l.published_at DESC, l.id DESC LIMIT $2';
   const shape = `${filters.category ? 'c' : ''}${filters.tag ? 't' : ''}${filters.cursor ? 'k' : ''}`;
   return {
     name: `cms_public_articles_${shape || 'all'}`,
-    text: `SELECT ${ARTICLE_SUMMARY_COLUMNS} ${PUBLISHED_ARTICLE}${where.map((w) => ` AND ${w}`).join('')} ORDER BY a.published_at DESC, a.id DESC LIMIT $2`,
+    text: `SELECT ${ARTICLE_SUMMARY_COLUMNS} ${PUBLISHED_ARTICLE} AND a.id IN (${page}) ORDER BY a.published_at DESC, a.id DESC`,
   };
 }
 

@@ -92,6 +92,8 @@ export const articles = tenantTable(
     index('articles_site_author_idx').on(t.siteId, t.authorId),
     index('articles_search_idx').using('gin', t.searchVector),
     index('articles_scheduled_idx').on(t.scheduledFor).where(sql`status = 'scheduled'`),
+    // The public newest-first list reads only what is live.
+    index('articles_site_published_idx').on(t.siteId, t.publishedAt.desc(), t.id.desc()).where(sql`published_version_no is not null`),
     foreignKey({ name: 'articles_featured_media_fk', columns: [t.featuredMediaId, t.siteId], foreignColumns: [mediaAssets.id, mediaAssets.siteId] }),
     check('articles_slug_check', SLUG_CHECK(t.slug)),
     check('articles_status_check', STATUS_CHECK(t.status)),

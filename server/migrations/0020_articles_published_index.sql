@@ -1,0 +1,1 @@
+CREATE INDEX "articles_site_published_idx" ON "articles" USING btree ("site_id","published_at" DESC NULLS LAST,"id" DESC NULLS LAST) WHERE published_version_no is not null;
