@@ -161,6 +161,7 @@ export async function applyArticleState(tx: Tx, state: ContentState, change: Sta
       status: change.status,
       scheduledFor: schedule?.at ?? null,
       scheduledBy: schedule?.by ?? null,
+      ...(change.submittedBy === undefined ? {} : { submittedBy: change.submittedBy }),
       ...(change.live === undefined
         ? {}
         : change.live === null

@@ -38,6 +38,8 @@ export interface StateChange {
   status: ContentStatus;
   live?: number | null;
   schedule?: { at: string; by: string | null };
+  /** Set on submit: who asked for the review (null for an API key). Left alone when undefined. */
+  submittedBy?: string | null;
 }
 
 /** What the lifecycle needs to know about a kind of content (articles, pages): its rows and its permissions. */

@@ -54,7 +54,7 @@ export class ContentLifecycle {
     const target = this.target(kind, state);
     const workflow = await this.approvals.workflowFor(tx, target);
     const request = workflow ? await this.approvals.submit(tx, actor, target) : null;
-    const change: StateChange = { status: 'in_review' };
+    const change: StateChange = { status: 'in_review', submittedBy: actor.userId };
     await kind.applyState(tx, state, change);
     await auditContent(this.audit, tx, actor, kind, siteId, id, 'submitted', {
       before: stateSummary(state),

@@ -147,6 +147,7 @@ export async function applyPageState(tx: Tx, state: ContentState, change: StateC
       status: change.status,
       scheduledFor: schedule?.at ?? null,
       scheduledBy: schedule?.by ?? null,
+      ...(change.submittedBy === undefined ? {} : { submittedBy: change.submittedBy }),
       ...(typeof change.live === 'number' ? { publishedAt: sql`coalesce(${pages.publishedAt}, now())` as unknown as string } : {}),
     })
     .where(where);

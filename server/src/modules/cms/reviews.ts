@@ -1,5 +1,4 @@
 import { and, desc, eq, lt, type SQL } from 'drizzle-orm';
-import { auditLogs } from '../../kernel/audit/schema.js';
 import type { AuditActor, AuditWriter } from '../../kernel/audit/writer.js';
 import type { Principal } from '../../kernel/auth/principal.js';
 import type { Tx } from '../../kernel/db/transaction.js';
@@ -9,7 +8,7 @@ import type { Approvals } from './approvals.js';
 import { auditContent, stateSummary } from './content-audit.js';
 import type { ContentKind, ContentReview, ContentState, ContentStatus } from './content-types.js';
 import { lockOrNotFound } from './kinds.js';
-import { contentReviews } from './schema.js';
+import { articles, contentReviews, pages } from './schema.js';
 
 type Decision = ContentReview['decision'];
 
@@ -73,15 +72,14 @@ export class ContentReviews {
     return pageFrom(rows, limit, idCursor);
   }
 
-  /** Who submitted the content for the review now open (the audit trail records it; null for an API key). */
+  /** Who submitted the content for the review now open (recorded on submit; null for an API key). */
   private async lastSubmitter(tx: Tx, kind: ContentKind, siteId: string, id: string): Promise<string | null> {
+    const table = kind.type === 'article' ? articles : pages;
     const [row] = await tx
-      .select({ actor: auditLogs.actorUserId })
-      .from(auditLogs)
-      .where(and(eq(auditLogs.siteId, siteId), eq(auditLogs.targetType, kind.type), eq(auditLogs.targetId, id), eq(auditLogs.action, `${kind.type}.submitted`)))
-      .orderBy(desc(auditLogs.seq))
-      .limit(1);
-    return row?.actor ?? null;
+      .select({ submittedBy: table.submittedBy })
+      .from(table)
+      .where(and(eq(table.siteId, siteId), eq(table.id, id)));
+    return row?.submittedBy ?? null;
   }
 
   private async record(

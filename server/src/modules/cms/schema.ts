@@ -79,6 +79,8 @@ export const articles = tenantTable(
     publishedVersionNo: integer('published_version_no'),
     scheduledFor: timestampColumn('scheduled_for'),
     scheduledBy: uuid('scheduled_by').references(() => users.id, { onDelete: 'set null' }),
+    /** Who last submitted it for review: nobody reviews their own submission. */
+    submittedBy: uuid('submitted_by').references(() => users.id, { onDelete: 'set null' }),
     publishedAt: timestampColumn('published_at'),
     templateId: uuid('template_id'),
     searchVector: tsvector('search_vector').generatedAlwaysAs(
@@ -161,6 +163,8 @@ export const pages = tenantTable(
     versionNumber: integer('version_number').notNull().default(1),
     scheduledFor: timestampColumn('scheduled_for'),
     scheduledBy: uuid('scheduled_by').references(() => users.id, { onDelete: 'set null' }),
+    /** Who last submitted it for review: nobody reviews their own submission. */
+    submittedBy: uuid('submitted_by').references(() => users.id, { onDelete: 'set null' }),
     publishedAt: timestampColumn('published_at'),
     templateId: uuid('template_id'),
     searchVector: tsvector('search_vector'),
