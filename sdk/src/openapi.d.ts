@@ -3338,7 +3338,7 @@ export interface components {
             updatedAt: string;
         };
         SsoProviderCreate: {
-            /** @description Lower-case email domains allowed to link or be created; empty: any */
+            /** @description Lower-case email domains allowed to link or be created; empty: every domain */
             allowedEmailDomains?: string[];
             allowJit?: boolean;
             clientId: string;
@@ -3363,7 +3363,7 @@ export interface components {
             data: components["schemas"]["SsoProvider"][];
         };
         SsoProviderUpdate: {
-            /** @description Lower-case email domains allowed to link or be created; empty: any */
+            /** @description Lower-case email domains allowed to link or be created; empty: every domain */
             allowedEmailDomains?: string[];
             allowJit?: boolean;
             clientId?: string;

@@ -269,7 +269,7 @@ function ProviderForm({
           value={draft.allowedEmailDomains}
           onChange={set('allowedEmailDomains')}
           placeholder="any domain"
-          hint="Comma-separated, e.g. example.com; empty: any. Limits who may be linked or created."
+          hint="Comma-separated, e.g. example.com; empty: every domain. Limits who may be linked or created."
           spellCheck={false}
         />
         {home.kind === 'site' ? (

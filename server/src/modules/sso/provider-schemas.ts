@@ -20,7 +20,7 @@ const Scopes = Type.Array(Type.String({ pattern: '^[\\x21\\x23-\\x5B\\x5D-\\x7E]
 const RoleKey = Type.String({ pattern: '^[a-z][a-z0-9_-]{1,62}$' });
 const Domains = Type.Array(Type.String({ pattern: '^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$' }), {
   maxItems: 100,
-  description: 'Lower-case email domains allowed to link or be created; empty: any',
+  description: 'Lower-case email domains allowed to link or be created; empty: every domain',
 });
 
 export const SsoProviderSchema = Type.Object(
